@@ -1,0 +1,19 @@
+//! apk's own formats, correct to the byte.
+//!
+//! - [`version`]: the version order of apk-tools 3.x (`src/version.c`).
+//! - [`index`]: `APKINDEX.tar.gz`: gzip members, RSA signatures, stanzas.
+//! - [`installed`]: the installed database (`lib/apk/db/installed`).
+//! - [`secfixes`]: the `# secfixes:` block of APKBUILDs, and [`lint`] for it.
+//! - [`secdb`]: the secdb JSON (and the 2020 YAML) published per branch.
+//!
+//! Pure: no I/O beyond `Read`/`BufRead` handed in by the caller.
+
+#![forbid(unsafe_code)]
+
+pub mod index;
+pub mod installed;
+pub mod lint;
+pub mod secdb;
+pub mod secfixes;
+pub mod stanza;
+pub mod version;
