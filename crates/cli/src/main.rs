@@ -26,6 +26,18 @@ enum Command {
     Lint(cmd::lint::Args),
     /// Vulnerability feeds: detect formats and count what they hold.
     Feeds(cmd::feeds::Args),
+    /// Pending security fixes of an installed system (apk list --upgradable --security).
+    Scan(cmd::scan::Args),
+    /// Import every configured source that changed, then compute states.
+    Update(cmd::track::UpdateArgs),
+    /// Import sources of one kind given on the command line.
+    Import(cmd::track::ImportArgs),
+    /// Compute states from what the store holds.
+    Match(cmd::track::MatchArgs),
+    /// List states with their evidence.
+    States(cmd::query::StatesArgs),
+    /// Per-branch counts of states.
+    Status(cmd::query::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +46,12 @@ fn main() -> ExitCode {
         Command::Apk(args) => cmd::apk::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Feeds(args) => cmd::feeds::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Update(args) => cmd::track::run_update(args),
+        Command::Import(args) => cmd::track::run_import(args),
+        Command::Match(args) => cmd::track::run_match(args),
+        Command::States(args) => cmd::query::run_states(args),
+        Command::Status(args) => cmd::query::run_status(args),
     };
     match result {
         Ok(code) => code,

@@ -17,7 +17,7 @@
 //! | [`epss`] | EPSS CSV (plain or gzip) |
 //! | [`wolfi`] | Wolfi `*.advisories.yaml` (a file or a directory) |
 //!
-//! [`detect`] tells the format of a path; [`read_path`] reads any of them.
+//! [`detect()`] tells the format of a path; [`read_path`] reads any of them.
 
 #![forbid(unsafe_code)]
 
@@ -27,6 +27,7 @@ pub mod detect;
 pub mod epss;
 pub mod error;
 pub mod kev;
+mod nvd;
 pub mod nvd11;
 pub mod nvd20;
 pub mod osv;

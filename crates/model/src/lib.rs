@@ -16,10 +16,15 @@ pub mod cve5;
 pub mod id;
 pub mod nvd;
 pub mod osv;
+pub mod tracker;
 pub mod version_order;
 pub mod vuln;
 
 pub use id::{InvalidVulnId, VulnId};
+pub use tracker::{
+    Decision, DecisionStatus, Evidence, Fix, FixKind, Justification, OriginPackage, State, StateKey,
+    StateKind,
+};
 pub use version_order::VersionOrder;
 pub use vuln::{
     Cvss, CvssVersion, Epss, KevEntry, MetricKind, RecordStatus, Reference, SourceKind, Ssvc, Text,

@@ -48,7 +48,7 @@ pub struct Node {
     pub cpe_match: Vec<CpeMatch>,
     /// Nested nodes (NVD 1.1 only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<Node>,
+    pub children: Vec<Self>,
 }
 
 /// One match criterion: a CPE 2.3 match string plus optional version bounds.

@@ -198,6 +198,15 @@ pub struct Vulnerability {
     /// pairs, Wolfi advisory aliases).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<VulnId>,
+    /// Related but distinct vulnerabilities (OSV `related`: symmetric, not
+    /// transitive). Never merged into [`Vulnerability::aliases`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<VulnId>,
+    /// Upstream vulnerabilities this record covers (OSV `upstream`, e.g.
+    /// `ALPINE-CVE-2024-1234` → `CVE-2024-1234`). Not symmetric, so kept
+    /// apart from [`Vulnerability::aliases`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstream: Vec<VulnId>,
     /// Normalised status.
     pub status: RecordStatus,
     /// The status exactly as the source wrote it (`Analyzed`, `Deferred`,
@@ -263,6 +272,8 @@ impl Vulnerability {
             id,
             source,
             aliases: Vec::new(),
+            related: Vec::new(),
+            upstream: Vec::new(),
             status: RecordStatus::Published,
             source_status: None,
             assigner: None,

@@ -1,0 +1,310 @@
+//! A matcher run: load the snapshot from the store, compute every state,
+//! write only what changed, and log every change.
+//!
+//! A run is skipped when its input fingerprint (the checksums of every
+//! imported source, the mapping rules, the decisions and the engine
+//! version) equals the last finished run's: the same inputs give the same
+//! states, so an unchanged `update` costs only the fingerprint.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
+use secfixes_apk::version;
+use secfixes_matcher::configuration::PlatformRules;
+use secfixes_matcher::{MappingRules, Snapshot, compute};
+use secfixes_model::{
+    Decision, DecisionStatus, Fix, FixKind, Justification, OriginPackage, State, VulnId, Vulnerability,
+};
+use secfixes_store::rows::{DecisionRow, FixRow, PackageRow, StateChange, StateFilter, StateKey, StateRow};
+use secfixes_store::{AnyStore, Store};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::TrackerError;
+use crate::import::decode_record;
+
+/// Bumped whenever the engine's semantics change, so that stored states are
+/// recomputed even if no input changed.
+pub const ENGINE_VERSION: &str = "1";
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MatchReport {
+    /// Whether the run was skipped (inputs unchanged).
+    pub skipped: bool,
+    /// The run id, when it ran.
+    pub run_id: Option<i64>,
+    /// Origin packages in the snapshot.
+    pub packages: usize,
+    /// Vulnerability records loaded (those naming a packaged product).
+    pub records: usize,
+    /// Fixes in the snapshot.
+    pub fixes: usize,
+    /// States computed.
+    pub states: usize,
+    /// States inserted or changed in the store.
+    pub upserted: u64,
+    /// States removed.
+    pub removed: u64,
+    /// Change-log entries (state or fixed version changed).
+    pub changes: u64,
+    /// Per state kind, the number of states.
+    pub by_state: BTreeMap<String, usize>,
+    /// Fix and decision rows whose vulnerability id is unusable (skipped).
+    pub bad_ids: usize,
+    /// Records whose stored data could not be decoded (skipped).
+    pub bad_records: usize,
+}
+
+/// Builds the origin packages of a branch/repository from published rows.
+pub fn origin_packages(rows: &[PackageRow]) -> Vec<OriginPackage> {
+    let mut groups: BTreeMap<(&str, &str, &str), Vec<&PackageRow>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.published) {
+        groups.entry((&r.branch, &r.repo, &r.origin)).or_default().push(r);
+    }
+    groups
+        .into_iter()
+        .map(|((branch, repo, origin), rows)| {
+            let mut versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
+            versions.sort_by(|a, b| version::compare(a, b).then_with(|| a.cmp(b)));
+            versions.dedup();
+            // The lowest version: a fix is published once every
+            // architecture (and subpackage) has it.
+            let lowest = versions.first().copied().unwrap_or_default().to_owned();
+            let others = versions.iter().skip(1).map(|v| (*v).to_owned()).collect();
+            let maintainer = rows
+                .iter()
+                .find(|r| r.name == origin && r.maintainer.is_some())
+                .or_else(|| rows.iter().find(|r| r.maintainer.is_some()))
+                .and_then(|r| r.maintainer.clone());
+            let mut binaries: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+            binaries.sort();
+            binaries.dedup();
+            OriginPackage {
+                branch: branch.to_owned(),
+                repo: repo.to_owned(),
+                origin: origin.to_owned(),
+                version: lowest,
+                other_versions: others,
+                maintainer,
+                binaries,
+            }
+        })
+        .collect()
+}
+
+fn fix_of(row: &FixRow) -> Option<Fix> {
+    let vuln = VulnId::new(&row.vuln_id).ok()?;
+    Some(Fix {
+        branch: row.branch.clone(),
+        origin: row.origin.clone(),
+        vuln,
+        kind: if row.kind == "not-affected" { FixKind::NotAffected } else { FixKind::Fixed(row.version.clone()) },
+        source: row.source.clone(),
+        location: row.location.clone(),
+        note: row.note.clone(),
+    })
+}
+
+fn decision_of(row: &DecisionRow) -> Option<Decision> {
+    Some(Decision {
+        id: row.id,
+        branch: row.branch.clone(),
+        origin: row.origin.clone(),
+        vuln: VulnId::new(&row.vuln_id).ok()?,
+        status: row.status.parse::<DecisionStatus>().ok()?,
+        justification: row.justification.as_deref().and_then(|j| j.parse::<Justification>().ok()),
+        statement: row.statement.clone(),
+        author: row.author.clone(),
+        at: jiff::Timestamp::from_second(row.created_at).ok()?,
+    })
+}
+
+/// The fingerprint of a run's inputs.
+pub async fn fingerprint(store: &AnyStore, rules_text: &str) -> Result<String, TrackerError> {
+    let mut h = Sha256::new();
+    h.update(ENGINE_VERSION.as_bytes());
+    h.update(secfixes_matcher::rules::DEFAULT_RULES.as_bytes());
+    h.update(rules_text.as_bytes());
+    let mut sources = store.sources().await?;
+    sources.sort_by(|a, b| a.name.cmp(&b.name));
+    for s in &sources {
+        h.update(s.name.as_bytes());
+        h.update(b"\0");
+        h.update(s.checksum.as_deref().unwrap_or("-").as_bytes());
+        h.update(b"\n");
+    }
+    for d in store.decisions(true).await? {
+        h.update(format!("decision {}\n", d.id).as_bytes());
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// Runs the matcher over the store's current data.
+pub async fn run(
+    store: &AnyStore,
+    rules: &MappingRules,
+    rules_text: &str,
+    force: bool,
+    now: i64,
+) -> Result<MatchReport, TrackerError> {
+    let fp = fingerprint(store, rules_text).await?;
+    if !force {
+        if let Some(last) = store.last_run("match").await? {
+            if last.fingerprint.as_deref() == Some(fp.as_str()) {
+                return Ok(MatchReport { skipped: true, ..MatchReport::default() });
+            }
+        }
+    }
+    let run_id = store.begin_run("match").await?;
+    let mut report = MatchReport { run_id: Some(run_id), ..MatchReport::default() };
+
+    let packages = origin_packages(&store.packages(true).await?);
+    let fix_rows = store.fixes().await?;
+    let fixes: Vec<Fix> = fix_rows.iter().filter_map(fix_of).collect();
+    let decision_rows = store.decisions(true).await?;
+    let decisions: Vec<Decision> = decision_rows.iter().filter_map(decision_of).collect();
+    report.bad_ids = (fix_rows.len() - fixes.len()) + (decision_rows.len() - decisions.len());
+
+    // Only records naming a product some package answers to are loaded:
+    // the product keys were stored at import for exactly this.
+    let names: HashSet<&str> = packages
+        .iter()
+        .flat_map(|p| std::iter::once(p.origin.as_str()).chain(p.binaries.iter().map(String::as_str)))
+        .collect();
+    let products = store.vuln_products().await?;
+    let mut relevant_keys: HashMap<(&str, &str, &str), bool> = HashMap::new();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    for vp in &products {
+        let k = (vp.product.vendor.as_str(), vp.product.product.as_str(), vp.product.target_sw.as_str());
+        let relevant = *relevant_keys.entry(k).or_insert_with(|| {
+            let key = secfixes_matcher::ProductKey {
+                vendor: vp.product.vendor.clone(),
+                product: vp.product.product.clone(),
+                target_sw: vp.product.target_sw.clone(),
+            };
+            rules.names(&key).iter().any(|n| names.contains(n.as_str()))
+        });
+        if relevant {
+            ids.insert(vp.vuln_id.clone());
+        }
+    }
+    let ids: Vec<String> = ids.into_iter().collect();
+    let rows = store.vulns(&ids).await?;
+    let decoded: Vec<Result<Vulnerability, String>> = rows.par_iter().map(|r| decode_record(&r.data)).collect();
+    let vulns: Vec<Vulnerability> = decoded.into_iter().filter_map(Result::ok).collect();
+    report.bad_records = rows.len() - vulns.len();
+    report.packages = packages.len();
+    report.records = vulns.len();
+    report.fixes = fixes.len();
+
+    let platform = PlatformRules::alpine();
+    let snap = Snapshot {
+        packages: &packages,
+        vulns: &vulns,
+        fixes: &fixes,
+        decisions: &decisions,
+        rules,
+        platform: &platform,
+    };
+    let states = tokio::task::block_in_place(|| compute(&snap));
+    report.states = states.len();
+    for s in &states {
+        *report.by_state.entry(s.kind.as_str().to_owned()).or_default() += 1;
+    }
+
+    let old = store.states(&StateFilter::default()).await?;
+    let (upserts, removals, changes) = diff(old, &states, run_id, now);
+    let outcome = store.apply_states(run_id, upserts, removals, changes).await?;
+    report.upserted = outcome.upserted;
+    report.removed = outcome.removed;
+    report.changes = outcome.changes;
+    let stats = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
+    store.finish_run(run_id, Some(&fp), &stats).await?;
+    Ok(report)
+}
+
+fn row_of(s: &State, since: i64, run_id: i64) -> StateRow {
+    StateRow {
+        branch: s.key.branch.clone(),
+        repo: s.key.repo.clone(),
+        origin: s.key.origin.clone(),
+        vuln_id: s.key.vuln.to_string(),
+        state: s.kind.as_str().to_owned(),
+        version: s.version.clone(),
+        fixed_version: s.fixed_version.clone(),
+        reason: s.reason.clone(),
+        evidence: serde_json::to_string(&s.evidence).unwrap_or_else(|_| "[]".into()),
+        since,
+        updated_run: run_id,
+    }
+}
+
+/// Compares new states with stored ones: the rows to write, the keys to
+/// remove, and the change-log entries (a change is a different state or
+/// fixed version; other differences, such as a new package version that
+/// leaves the state as it was, are written without a log entry).
+pub fn diff(
+    old: Vec<StateRow>,
+    new: &[State],
+    run_id: i64,
+    now: i64,
+) -> (Vec<StateRow>, Vec<StateKey>, Vec<StateChange>) {
+    let mut old: HashMap<StateKey, StateRow> = old.into_iter().map(|r| (r.key(), r)).collect();
+    let mut upserts = Vec::new();
+    let mut changes = Vec::new();
+    for s in new {
+        let key = StateKey {
+            branch: s.key.branch.clone(),
+            repo: s.key.repo.clone(),
+            origin: s.key.origin.clone(),
+            vuln_id: s.key.vuln.to_string(),
+        };
+        match old.remove(&key) {
+            None => {
+                changes.push(change(&key, None, Some(s), run_id, now));
+                upserts.push(row_of(s, now, run_id));
+            }
+            Some(o) => {
+                let changed = o.state != s.kind.as_str() || o.fixed_version != s.fixed_version;
+                let row = row_of(s, if changed { now } else { o.since }, run_id);
+                if changed {
+                    changes.push(change(&key, Some(&o), Some(s), run_id, now));
+                }
+                if changed || o.version != row.version || o.reason != row.reason || o.evidence != row.evidence {
+                    upserts.push(row);
+                }
+            }
+        }
+    }
+    let mut removals: Vec<StateKey> = Vec::new();
+    let mut gone: Vec<StateRow> = old.into_values().collect();
+    gone.sort_by(|a, b| a.key().cmp(&b.key()));
+    for o in gone {
+        let key = o.key();
+        changes.push(change(&key, Some(&o), None, run_id, now));
+        removals.push(key);
+    }
+    (upserts, removals, changes)
+}
+
+fn change(key: &StateKey, old: Option<&StateRow>, new: Option<&State>, run_id: i64, now: i64) -> StateChange {
+    let reason = match new {
+        Some(s) => s.reason.clone().or_else(|| s.fixed_version.as_ref().map(|v| format!("fixed in {v}"))),
+        None => Some("no longer applies (package not published, or no source names it)".to_owned()),
+    };
+    StateChange {
+        id: 0,
+        run_id,
+        at: now,
+        branch: key.branch.clone(),
+        repo: key.repo.clone(),
+        origin: key.origin.clone(),
+        vuln_id: key.vuln_id.clone(),
+        old_state: old.map(|o| o.state.clone()),
+        new_state: new.map(|s| s.kind.as_str().to_owned()),
+        old_fixed_version: old.and_then(|o| o.fixed_version.clone()),
+        new_fixed_version: new.and_then(|s| s.fixed_version.clone()),
+        reason,
+    }
+}

@@ -1,0 +1,303 @@
+//! `update`: import every configured source that changed, then run the
+//! matcher.
+//!
+//! Sources are checked and parsed in parallel (CPU work, on the rayon pool)
+//! while a single writer applies the finished imports to the store, one
+//! transaction per source. A source that fails is reported and skipped; its
+//! previously imported data stays as it was, and the others go on.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use secfixes_store::rows::{Import, Payload, SourceRecord};
+use secfixes_store::{AnyStore, Store};
+use serde::Serialize;
+
+use crate::TrackerError;
+use crate::config::{Config, SourceKind, SourceSpec};
+use crate::fetch::{self, Freshness, Previous};
+use crate::import::{self, Prepared};
+use crate::matching::{self, MatchReport};
+
+/// What happened to one source.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
+pub enum SourceStatus {
+    /// Same content as the last import: nothing to do.
+    Unchanged,
+    /// Imported.
+    Imported {
+        /// Rows in the payload.
+        records: u64,
+        /// Rows inserted.
+        inserted: u64,
+        /// Rows changed.
+        updated: u64,
+        /// Rows kept because newer data from another source is stored.
+        kept: u64,
+        /// Rows removed or unpublished.
+        removed: u64,
+        /// Bad records skipped while reading.
+        skipped: u64,
+    },
+    /// No longer configured: its packages were unpublished / its fixes
+    /// removed.
+    Withdrawn,
+    /// Failed; the previous import stays in effect.
+    Failed {
+        /// Why, naming the source.
+        error: String,
+    },
+}
+
+/// One source's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceResult {
+    /// The source's store name.
+    pub name: String,
+    /// Its kind.
+    pub kind: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub status: SourceStatus,
+    /// Bad records skipped (the first few), when any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+/// Progress callbacks (a terminal progress bar, or nothing).
+pub trait Progress: Send + Sync {
+    /// `total` sources are about to be checked.
+    fn start(&self, _total: usize) {}
+    /// A source is done.
+    fn source(&self, _result: &SourceResult) {}
+    /// A phase begins (`matching`, …).
+    fn phase(&self, _name: &str) {}
+    /// Everything is done.
+    fn finish(&self) {}
+}
+
+/// No progress output.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Options of an import or update.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Import even unchanged sources, and run the matcher even when its
+    /// inputs did not change.
+    pub force: bool,
+    /// Where downloads are cached.
+    pub cache_dir: PathBuf,
+    /// Do not run the matcher after importing.
+    pub no_match: bool,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UpdateReport {
+    /// Every source, in configuration order of completion.
+    pub sources: Vec<SourceResult>,
+    /// The matcher run, unless disabled.
+    pub matching: Option<MatchReport>,
+}
+
+impl UpdateReport {
+    /// How many sources failed.
+    pub fn failed(&self) -> usize {
+        self.sources.iter().filter(|s| matches!(s.status, SourceStatus::Failed { .. })).count()
+    }
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+fn previous_of(record: Option<&SourceRecord>) -> Previous {
+    let Some(r) = record else { return Previous::default() };
+    let summary: serde_json::Value = serde_json::from_str(&r.summary).unwrap_or_default();
+    Previous {
+        checksum: r.checksum.clone(),
+        stat: summary.get("stat").and_then(|v| v.as_str()).map(str::to_owned),
+        etag: r.etag.clone(),
+        last_modified: r.last_modified.clone(),
+    }
+}
+
+enum Work {
+    Unchanged,
+    Ready(Box<Prepared>, Option<String>),
+}
+
+/// Checks and imports the given sources; returns one result per source.
+pub async fn import_sources(
+    store: &AnyStore,
+    specs: &[SourceSpec],
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<Vec<SourceResult>, TrackerError> {
+    let previous: HashMap<String, SourceRecord> =
+        store.sources().await?.into_iter().map(|s| (s.name.clone(), s)).collect();
+    progress.start(specs.len());
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Result<Work, String>)>(2);
+    let jobs: Vec<(usize, SourceSpec, Previous)> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let prev = if opts.force { Previous::default() } else { previous_of(previous.get(&s.name())) };
+            (i, s.clone(), prev)
+        })
+        .collect();
+    let cache_dir = opts.cache_dir.clone();
+    // A fixed number of worker threads take sources one at a time. (Not a
+    // rayon `par_iter` over sources: a worker waiting inside a source's own
+    // parallel conversion would steal and start other sources, so any number
+    // of them could be in memory at once.)
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(jobs)));
+    let producer = tokio::task::spawn_blocking(move || {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let queue = queue.clone();
+                let tx = tx.clone();
+                let cache_dir = &cache_dir;
+                scope.spawn(move || {
+                    loop {
+                        let job = queue.lock().ok().and_then(|mut q| q.pop_front());
+                        let Some((i, spec, prev)) = job else { break };
+                        let result = match fetch::check(&spec.location, &prev, cache_dir) {
+                            Err(e) => Err(e.to_string()),
+                            Ok(Freshness::Unchanged) => Ok(Work::Unchanged),
+                            Ok(Freshness::Changed(fetched)) => import::prepare(&spec, &fetched, now())
+                                .map(|p| Work::Ready(Box::new(p), fetched.stat.clone()))
+                                .map_err(|e| e.to_string()),
+                        };
+                        // The receiver only disappears when the writer
+                        // failed; that error is reported there.
+                        if tx.blocking_send((i, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+        });
+    });
+    let mut results: Vec<SourceResult> = Vec::with_capacity(specs.len());
+    let mut fatal: Option<TrackerError> = None;
+    while let Some((i, work)) = rx.recv().await {
+        let spec = &specs[i];
+        let (status, errors) = match work {
+            Err(error) => (SourceStatus::Failed { error }, Vec::new()),
+            Ok(Work::Unchanged) => (SourceStatus::Unchanged, Vec::new()),
+            Ok(Work::Ready(prepared, stat)) => {
+                let Prepared { mut import, skipped, skipped_count } = *prepared;
+                // Remember the stat fingerprint, so the next check of an
+                // untouched file needs no hashing.
+                if let Some(stat) = stat {
+                    let mut summary: serde_json::Value =
+                        serde_json::from_str(&import.source.summary).unwrap_or_else(|_| serde_json::json!({}));
+                    summary["stat"] = serde_json::Value::String(stat);
+                    import.source.summary = summary.to_string();
+                }
+                let records = import.payload.len() as u64;
+                match store.import(import).await {
+                    Ok(o) => (
+                        SourceStatus::Imported {
+                            records,
+                            inserted: o.inserted,
+                            updated: o.updated,
+                            kept: o.kept,
+                            removed: o.removed,
+                            skipped: skipped_count,
+                        },
+                        skipped,
+                    ),
+                    Err(e) => {
+                        // A store error (constraint, disk) fails this
+                        // source; a broken connection will fail the next
+                        // ones too and is reported for each.
+                        (SourceStatus::Failed { error: format!("{}: {e}", spec.name()) }, Vec::new())
+                    }
+                }
+            }
+        };
+        let r = SourceResult { name: spec.name(), kind: spec.kind.as_str().to_owned(), status, errors };
+        progress.source(&r);
+        results.push(r);
+    }
+    if let Err(e) = producer.await {
+        fatal = Some(TrackerError::Internal(format!("source worker panicked: {e}")));
+    }
+    if let Some(e) = fatal {
+        return Err(e);
+    }
+    Ok(results)
+}
+
+/// Withdraws per-repository sources that are no longer configured: an index
+/// that is gone unpublishes its packages; an aports, secdb or rejections
+/// source that is gone removes its fixes. (Vulnerability records stay: they
+/// are facts about vulnerabilities, not about the distribution.)
+async fn withdraw_removed(
+    store: &AnyStore,
+    configured: &HashSet<String>,
+    progress: &dyn Progress,
+) -> Result<Vec<SourceResult>, TrackerError> {
+    let mut out = Vec::new();
+    for record in store.sources().await? {
+        if configured.contains(&record.name) {
+            continue;
+        }
+        let Some(kind) = SourceKind::parse(&record.kind) else { continue };
+        if !kind.is_per_repo() || record.checksum.is_none() {
+            continue;
+        }
+        let summary: serde_json::Value = serde_json::from_str(&record.summary).unwrap_or_default();
+        let field = |k: &str| summary.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let payload = match kind {
+            SourceKind::ApkIndex => match (field("branch"), field("repo"), field("arch")) {
+                (Some(branch), Some(repo), Some(arch)) => Payload::Packages { branch, repo, arch, packages: Vec::new() },
+                _ => continue,
+            },
+            _ => Payload::Fixes(Vec::new()),
+        };
+        let mut source = record.clone();
+        source.checksum = None;
+        source.etag = None;
+        source.last_modified = None;
+        source.records = 0;
+        source.imported_at = now();
+        source.summary = serde_json::json!({ "withdrawn": true }).to_string();
+        let status = match store.import(Import { source, payload }).await {
+            Ok(_) => SourceStatus::Withdrawn,
+            Err(e) => SourceStatus::Failed { error: format!("{}: {e}", record.name) },
+        };
+        let r = SourceResult { name: record.name.clone(), kind: record.kind.clone(), status, errors: Vec::new() };
+        progress.source(&r);
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Imports every configured source that changed, withdraws sources no
+/// longer configured, then runs the matcher.
+pub async fn update(
+    store: &AnyStore,
+    config: &Config,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<UpdateReport, TrackerError> {
+    let specs = config.sources();
+    let mut sources = import_sources(store, &specs, opts, progress).await?;
+    let configured: HashSet<String> = specs.iter().map(SourceSpec::name).collect();
+    sources.extend(withdraw_removed(store, &configured, progress).await?);
+    let matching = if opts.no_match {
+        None
+    } else {
+        progress.phase("matching");
+        Some(matching::run(store, &config.rules, &config.rules_text, opts.force, now()).await?)
+    };
+    progress.finish();
+    Ok(UpdateReport { sources, matching })
+}
