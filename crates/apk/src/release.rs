@@ -25,7 +25,9 @@ pub enum ReleaseError {
     #[error("etc/alpine-release is empty")]
     Empty,
     /// The first line is not `<major>.<minor>[…]`.
-    #[error("etc/alpine-release: {found:?} is not a release version (expected e.g. 3.18.4 or 3.19_alpha20230901)")]
+    #[error(
+        "etc/alpine-release: {found:?} is not a release version (expected e.g. 3.18.4 or 3.19_alpha20230901)"
+    )]
     NotAVersion {
         /// The first line, trimmed.
         found: String,
@@ -51,11 +53,16 @@ impl Branch {
 
     /// Parses `vX.Y` (both numbers decimal, no leading `+`) or `edge`.
     pub fn parse(s: &str) -> Result<Self, ReleaseError> {
-        let bad = || ReleaseError::BadBranch { found: s.to_owned() };
+        let bad = || ReleaseError::BadBranch {
+            found: s.to_owned(),
+        };
         if s == "edge" {
             return Ok(Self::edge());
         }
-        let (major, minor) = s.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or_else(bad)?;
+        let (major, minor) = s
+            .strip_prefix('v')
+            .and_then(|r| r.split_once('.'))
+            .ok_or_else(bad)?;
         if !is_number(major) || !is_number(minor) {
             return Err(bad());
         }
@@ -65,8 +72,13 @@ impl Branch {
     /// The branch of a release version (the content of
     /// `etc/alpine-release`), by the `alpine-base` rule.
     pub fn of_release(version: &str) -> Result<Self, ReleaseError> {
-        let bad = || ReleaseError::NotAVersion { found: version.to_owned() };
-        if ["_alpha", "_beta", "_pre"].iter().any(|m| version.contains(m)) {
+        let bad = || ReleaseError::NotAVersion {
+            found: version.to_owned(),
+        };
+        if ["_alpha", "_beta", "_pre"]
+            .iter()
+            .any(|m| version.contains(m))
+        {
             // Still insist on a version-looking string, so that garbage is
             // not silently taken for edge.
             if !version.starts_with(|c: char| c.is_ascii_digit()) {
@@ -99,7 +111,10 @@ impl Branch {
     /// The secdb feeds Alpine publishes for this branch, in the order
     /// `etc/secfixes.d/alpine` lists them (main, then community).
     pub fn alpine_secdb_urls(&self) -> [String; 2] {
-        [format!("{ALPINE_SECDB_BASE}/{self}/main.json"), format!("{ALPINE_SECDB_BASE}/{self}/community.json")]
+        [
+            format!("{ALPINE_SECDB_BASE}/{self}/main.json"),
+            format!("{ALPINE_SECDB_BASE}/{self}/community.json"),
+        ]
     }
 }
 
@@ -142,7 +157,10 @@ impl Release {
         if version.is_empty() {
             return Err(ReleaseError::Empty);
         }
-        Ok(Self { version: version.to_owned(), branch: Branch::of_release(version)? })
+        Ok(Self {
+            version: version.to_owned(),
+            branch: Branch::of_release(version)?,
+        })
     }
 }
 
@@ -163,7 +181,10 @@ pub fn secfixes_d_feeds(text: &str) -> Vec<FeedLine> {
         .enumerate()
         .filter_map(|(i, l)| {
             let l = l.trim();
-            (!l.is_empty() && !l.starts_with('#')).then(|| FeedLine { line: i + 1, location: l.to_owned() })
+            (!l.is_empty() && !l.starts_with('#')).then(|| FeedLine {
+                line: i + 1,
+                location: l.to_owned(),
+            })
         })
         .collect()
 }
@@ -205,7 +226,12 @@ mod tests {
     #[test]
     fn edge_markers_give_edge() {
         // The real edge alpine-base version (aports edge-2026-08-22).
-        for v in ["3.25.0_alpha20260805", "3.19_alpha20230901", "3.5.0_beta1", "3.17.0_pre1"] {
+        for v in [
+            "3.25.0_alpha20260805",
+            "3.19_alpha20230901",
+            "3.5.0_beta1",
+            "3.17.0_pre1",
+        ] {
             let r = Release::parse(v).unwrap();
             assert!(r.branch.is_edge(), "{v}");
             assert_eq!(r.version, v);
@@ -226,25 +252,45 @@ mod tests {
     fn branch_names() {
         assert_eq!(Branch::parse("v3.18").unwrap().as_str(), "v3.18");
         assert!(Branch::parse("edge").unwrap().is_edge());
-        for bad in ["3.18", "v3", "v3.", "v.18", "v3.18.1", "V3.18", "latest-stable", "", "v3.1a"] {
+        for bad in [
+            "3.18",
+            "v3",
+            "v3.",
+            "v.18",
+            "v3.18.1",
+            "V3.18",
+            "latest-stable",
+            "",
+            "v3.1a",
+        ] {
             assert!(Branch::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(
             Branch::parse("v3.18").unwrap().alpine_secdb_urls(),
-            ["https://secdb.alpinelinux.org/v3.18/main.json", "https://secdb.alpinelinux.org/v3.18/community.json"]
+            [
+                "https://secdb.alpinelinux.org/v3.18/main.json",
+                "https://secdb.alpinelinux.org/v3.18/community.json"
+            ]
         );
         assert_eq!(serde_json::to_string(&Branch::edge()).unwrap(), "\"edge\"");
     }
 
     #[test]
     fn secfixes_d_lines() {
-        let text = "https://secdb.alpinelinux.org/v3.18/main.json\n\n# mine\n  /srv/secdb/extra.json  \n";
+        let text =
+            "https://secdb.alpinelinux.org/v3.18/main.json\n\n# mine\n  /srv/secdb/extra.json  \n";
         let f = secfixes_d_feeds(text);
         assert_eq!(
             f,
             [
-                FeedLine { line: 1, location: "https://secdb.alpinelinux.org/v3.18/main.json".into() },
-                FeedLine { line: 4, location: "/srv/secdb/extra.json".into() },
+                FeedLine {
+                    line: 1,
+                    location: "https://secdb.alpinelinux.org/v3.18/main.json".into()
+                },
+                FeedLine {
+                    line: 4,
+                    location: "/srv/secdb/extra.json".into()
+                },
             ]
         );
     }
@@ -252,8 +298,14 @@ mod tests {
     #[test]
     fn repository_urls() {
         let b = |u| branch_of_repository(u).map(|(b, r)| (b.to_string(), r));
-        assert_eq!(b("https://dl-cdn.alpinelinux.org/alpine/v3.14/main"), Some(("v3.14".into(), "main".into())));
-        assert_eq!(b("http://dl-cdn.alpinelinux.org/alpine/edge/testing/"), Some(("edge".into(), "testing".into())));
+        assert_eq!(
+            b("https://dl-cdn.alpinelinux.org/alpine/v3.14/main"),
+            Some(("v3.14".into(), "main".into()))
+        );
+        assert_eq!(
+            b("http://dl-cdn.alpinelinux.org/alpine/edge/testing/"),
+            Some(("edge".into(), "testing".into()))
+        );
         assert_eq!(b("/home/me/packages/main"), None);
         assert_eq!(b("main"), None);
     }

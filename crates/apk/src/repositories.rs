@@ -84,7 +84,10 @@ impl Repository {
     /// here).
     pub fn index_url(&self, arch: &str) -> Option<String> {
         match self.kind {
-            RepoKind::V2 => Some(format!("{}/{arch}/{APKINDEX_FILE}", self.url.trim_end_matches('/'))),
+            RepoKind::V2 => Some(format!(
+                "{}/{arch}/{APKINDEX_FILE}",
+                self.url.trim_end_matches('/')
+            )),
             RepoKind::Ndx => Some(self.url.clone()),
             RepoKind::V3 => None,
         }
@@ -106,7 +109,10 @@ impl Repository {
 
 /// `APKINDEX.<8 hex digits>.tar.gz` from the first 4 bytes of a digest.
 fn cache_name(digest: &[u8]) -> String {
-    format!("APKINDEX.{}.tar.gz", hex::encode(digest.get(..4).unwrap_or(digest)))
+    format!(
+        "APKINDEX.{}.tar.gz",
+        hex::encode(digest.get(..4).unwrap_or(digest))
+    )
 }
 
 /// Reads repository files in order (the variables of `set` lines carry over
@@ -122,14 +128,21 @@ impl RepositoriesParser {
     pub fn new(arch: &str) -> Self {
         let mut vars = BTreeMap::new();
         vars.insert("APK_ARCH".to_owned(), arch.to_owned());
-        Self { vars, repos: Vec::new() }
+        Self {
+            vars,
+            repos: Vec::new(),
+        }
     }
 
     /// Parses one file's text; `source_name` names it in errors and in
     /// [`Repository::source`].
     pub fn parse_file(&mut self, source_name: &str, text: &str) -> Result<(), RepositoriesError> {
         for (i, raw) in text.lines().enumerate() {
-            let err = |reason: String| RepositoriesError { source_name: source_name.to_owned(), line: i + 1, reason };
+            let err = |reason: String| RepositoriesError {
+                source_name: source_name.to_owned(),
+                line: i + 1,
+                reason,
+            };
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -159,7 +172,9 @@ impl RepositoriesParser {
                 tag = Some(t.to_owned());
                 words.next();
             }
-            let url = words.next().ok_or_else(|| err("no repository URL after the tag".to_owned()))?;
+            let url = words
+                .next()
+                .ok_or_else(|| err("no repository URL after the tag".to_owned()))?;
             // apk 3: the type defaults to ndx when the URL names an index.
             let kind = kind.unwrap_or(if url.ends_with(".adb") || url.ends_with(".tar.gz") {
                 RepoKind::Ndx
@@ -168,7 +183,13 @@ impl RepositoriesParser {
             });
             let components: Vec<&str> = words.collect();
             let mut push = |url: String| {
-                self.repos.push(Repository { source: source_name.to_owned(), line: i + 1, kind, tag: tag.clone(), url })
+                self.repos.push(Repository {
+                    source: source_name.to_owned(),
+                    line: i + 1,
+                    kind,
+                    tag: tag.clone(),
+                    url,
+                })
             };
             if components.is_empty() {
                 push(url.to_owned());
@@ -218,9 +239,13 @@ fn expand(line: &str, vars: &BTreeMap<String, String>) -> Result<String, String>
     while let Some(start) = rest.find("${") {
         out.push_str(rest.get(..start).unwrap_or(""));
         let after = rest.get(start + 2..).unwrap_or("");
-        let end = after.find('}').ok_or_else(|| "unterminated ${".to_owned())?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| "unterminated ${".to_owned())?;
         let name = after.get(..end).unwrap_or("");
-        let value = vars.get(name).ok_or_else(|| format!("undefined variable ${{{name}}}"))?;
+        let value = vars
+            .get(name)
+            .ok_or_else(|| format!("undefined variable ${{{name}}}"))?;
         out.push_str(value);
         rest = after.get(end + 1..).unwrap_or("");
     }
@@ -229,7 +254,11 @@ fn expand(line: &str, vars: &BTreeMap<String, String>) -> Result<String, String>
 }
 
 /// Parses one repositories file (no `set` variables other than `APK_ARCH`).
-pub fn parse(source_name: &str, text: &str, arch: &str) -> Result<Vec<Repository>, RepositoriesError> {
+pub fn parse(
+    source_name: &str,
+    text: &str,
+    arch: &str,
+) -> Result<Vec<Repository>, RepositoriesError> {
     let mut p = RepositoriesParser::new(arch);
     p.parse_file(source_name, text)?;
     Ok(p.finish())
@@ -253,16 +282,46 @@ mod tests {
         // cached index committed beside its installed database (data README
         // (a)), with the apk 2.x rule.
         for (url, name) in [
-            ("http://dl-cdn.alpinelinux.org/alpine/v3.10/main", "APKINDEX.00740ba1.tar.gz"),
-            ("http://dl-cdn.alpinelinux.org/alpine/v3.10/community", "APKINDEX.d8b2a6f4.tar.gz"),
-            ("http://dl-cdn.alpinelinux.org/alpine/v3.12/main", "APKINDEX.2c4ac24e.tar.gz"),
-            ("http://dl-cdn.alpinelinux.org/alpine/v3.12/community", "APKINDEX.40a3604f.tar.gz"),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.14/main", "APKINDEX.406b1341.tar.gz"),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.14/community", "APKINDEX.a251b1f2.tar.gz"),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.17/main", "APKINDEX.ac15ed62.tar.gz"),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.17/community", "APKINDEX.c3d4ed66.tar.gz"),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.18/main", "APKINDEX.49104001.tar.gz"),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.18/community", "APKINDEX.884188d8.tar.gz"),
+            (
+                "http://dl-cdn.alpinelinux.org/alpine/v3.10/main",
+                "APKINDEX.00740ba1.tar.gz",
+            ),
+            (
+                "http://dl-cdn.alpinelinux.org/alpine/v3.10/community",
+                "APKINDEX.d8b2a6f4.tar.gz",
+            ),
+            (
+                "http://dl-cdn.alpinelinux.org/alpine/v3.12/main",
+                "APKINDEX.2c4ac24e.tar.gz",
+            ),
+            (
+                "http://dl-cdn.alpinelinux.org/alpine/v3.12/community",
+                "APKINDEX.40a3604f.tar.gz",
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.14/main",
+                "APKINDEX.406b1341.tar.gz",
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.14/community",
+                "APKINDEX.a251b1f2.tar.gz",
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.17/main",
+                "APKINDEX.ac15ed62.tar.gz",
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.17/community",
+                "APKINDEX.c3d4ed66.tar.gz",
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.18/main",
+                "APKINDEX.49104001.tar.gz",
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.18/community",
+                "APKINDEX.884188d8.tar.gz",
+            ),
         ] {
             let r = one(url);
             assert_eq!(r.cache_names("armv7")[0], name, "{url}");
@@ -274,7 +333,10 @@ mod tests {
         let r = one("https://dl-cdn.alpinelinux.org/alpine/v3.22/main");
         let index = "https://dl-cdn.alpinelinux.org/alpine/v3.22/main/x86_64/APKINDEX.tar.gz";
         assert_eq!(r.index_url("x86_64").unwrap(), index);
-        let expected = format!("APKINDEX.{}.tar.gz", &hex::encode(Sha256::digest(index))[..8]);
+        let expected = format!(
+            "APKINDEX.{}.tar.gz",
+            &hex::encode(Sha256::digest(index))[..8]
+        );
         assert_eq!(r.cache_names("x86_64")[1], expected);
     }
 
@@ -285,8 +347,14 @@ mod tests {
         assert_eq!(r.len(), 3);
         assert_eq!((r[0].line, r[0].tag.as_deref()), (2, None));
         assert_eq!((r[1].line, r[1].tag.as_deref()), (4, Some("testing")));
-        assert_eq!(r[1].url, "https://dl-cdn.alpinelinux.org/alpine/edge/testing");
-        assert_eq!(r[2].index_url("aarch64").unwrap(), "/home/me/packages/main/aarch64/APKINDEX.tar.gz");
+        assert_eq!(
+            r[1].url,
+            "https://dl-cdn.alpinelinux.org/alpine/edge/testing"
+        );
+        assert_eq!(
+            r[2].index_url("aarch64").unwrap(),
+            "/home/me/packages/main/aarch64/APKINDEX.tar.gz"
+        );
         assert_eq!(r[2].source, "etc/apk/repositories");
     }
 
@@ -300,15 +368,24 @@ mod tests {
         assert_eq!(
             urls,
             [
-                (RepoKind::V2, "https://dl-cdn.alpinelinux.org/alpine/v3.22/main"),
-                (RepoKind::V2, "https://dl-cdn.alpinelinux.org/alpine/v3.22/community"),
+                (
+                    RepoKind::V2,
+                    "https://dl-cdn.alpinelinux.org/alpine/v3.22/main"
+                ),
+                (
+                    RepoKind::V2,
+                    "https://dl-cdn.alpinelinux.org/alpine/v3.22/community"
+                ),
                 (RepoKind::Ndx, "/srv/repo/x86_64/APKINDEX.tar.gz"),
                 (RepoKind::V3, "https://example.org/v3/main"),
                 (RepoKind::Ndx, "https://example.org/idx/APKINDEX.tar.gz"),
             ]
         );
         assert_eq!(r[2].tag.as_deref(), Some("local"));
-        assert_eq!(r[2].index_url("x86_64").unwrap(), "/srv/repo/x86_64/APKINDEX.tar.gz");
+        assert_eq!(
+            r[2].index_url("x86_64").unwrap(),
+            "/srv/repo/x86_64/APKINDEX.tar.gz"
+        );
         assert_eq!(r[3].index_url("x86_64"), None, "ADB indexes are not read");
         assert!(r[3].cache_names("x86_64").is_empty());
     }
@@ -324,7 +401,10 @@ mod tests {
             ("set novalue\n", "key=value"),
         ] {
             let e = parse("etc/apk/repositories", text, "x86_64").unwrap_err();
-            assert!(e.to_string().starts_with("etc/apk/repositories line"), "{e}");
+            assert!(
+                e.to_string().starts_with("etc/apk/repositories line"),
+                "{e}"
+            );
             assert!(e.to_string().contains(needle), "{e} / {needle}");
         }
     }

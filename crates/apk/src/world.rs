@@ -41,8 +41,14 @@ impl World {
         let mut entries = Vec::new();
         for (i, line) in text.lines().enumerate() {
             for token in line.split_ascii_whitespace() {
-                let dependency = Dependency::parse(token).map_err(|source| WorldError { line: i + 1, source })?;
-                entries.push(WorldEntry { line: i + 1, dependency });
+                let dependency = Dependency::parse(token).map_err(|source| WorldError {
+                    line: i + 1,
+                    source,
+                })?;
+                entries.push(WorldEntry {
+                    line: i + 1,
+                    dependency,
+                });
             }
         }
         Ok(Self { entries })
@@ -50,7 +56,9 @@ impl World {
 
     /// The entry asking for `name` (conflicts `!name` excluded).
     pub fn get(&self, name: &str) -> Option<&WorldEntry> {
-        self.entries.iter().find(|e| !e.dependency.is_conflict() && e.dependency.name() == name)
+        self.entries
+            .iter()
+            .find(|e| !e.dependency.is_conflict() && e.dependency.name() == name)
     }
 
     /// Whether `name` is asked for explicitly (not only pulled in as a
@@ -88,7 +96,11 @@ mod tests {
     #[test]
     fn spaces_separate_like_newlines_and_blank_lines_are_fine() {
         let w = World::parse("a b\n\n  c  \n").unwrap();
-        let names: Vec<_> = w.entries.iter().map(|e| (e.line, e.dependency.name())).collect();
+        let names: Vec<_> = w
+            .entries
+            .iter()
+            .map(|e| (e.line, e.dependency.name()))
+            .collect();
         assert_eq!(names, [(1, "a"), (1, "b"), (3, "c")]);
         assert!(World::parse("").unwrap().entries.is_empty());
     }
@@ -97,7 +109,11 @@ mod tests {
     fn a_bad_token_names_its_line() {
         let e = World::parse("ok\nfoo=\n").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.to_string().starts_with("etc/apk/world line 2: invalid dependency \"foo=\""), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("etc/apk/world line 2: invalid dependency \"foo=\""),
+            "{e}"
+        );
     }
 
     proptest! {

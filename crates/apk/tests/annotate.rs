@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rsa::RsaPrivateKey;
-use secfixes_apk::annotate::{IndexData, SignAlgorithm, SigningKey, annotate, index_entries, summarize_index};
+use secfixes_apk::annotate::{
+    IndexData, SignAlgorithm, SigningKey, annotate, index_entries, summarize_index,
+};
 use secfixes_apk::index::{IndexFile, Keyring, Limits, Trust, parse_packages};
 use secfixes_apk::secdb::Secdb;
 use secfixes_apk::version::Scheme;
@@ -22,7 +24,8 @@ fn key() -> &'static SigningKey {
 
 fn ring() -> Keyring {
     let mut r = Keyring::new();
-    r.add_pem(key().name(), &key().public_key_pem().unwrap()).unwrap();
+    r.add_pem(key().name(), &key().public_key_pem().unwrap())
+        .unwrap();
     r
 }
 
@@ -32,16 +35,27 @@ fn secdb(rel: &str) -> Secdb {
 
 #[test]
 fn the_light_reader_agrees_with_the_full_parser_on_every_real_index() {
-    let files = secfixes_testdata::files_with_suffix(&secfixes_testdata::path("apkindex"), "APKINDEX.tar.gz");
+    let files = secfixes_testdata::files_with_suffix(
+        &secfixes_testdata::path("apkindex"),
+        "APKINDEX.tar.gz",
+    );
     assert_eq!(files.len(), 14);
     for f in files {
-        let d = IndexData::parse(&std::fs::read(&f).unwrap(), &Trust::AllowUntrusted, &Limits::default()).unwrap();
+        let d = IndexData::parse(
+            &std::fs::read(&f).unwrap(),
+            &Trust::AllowUntrusted,
+            &Limits::default(),
+        )
+        .unwrap();
         assert!(d.secfixes_text().is_none(), "{}", f.display());
         let light = index_entries(d.apkindex()).unwrap();
         let full = parse_packages(d.apkindex()).unwrap();
         assert_eq!(light.len(), full.len(), "{}", f.display());
         for (l, p) in light.iter().zip(&full) {
-            assert_eq!((l.name, l.version, l.origin), (p.name.as_str(), p.version.as_str(), p.origin()));
+            assert_eq!(
+                (l.name, l.version, l.origin),
+                (p.name.as_str(), p.version.as_str(), p.origin())
+            );
         }
     }
 }
@@ -49,7 +63,10 @@ fn the_light_reader_agrees_with_the_full_parser_on_every_real_index() {
 #[test]
 fn the_streaming_summary_agrees_with_the_full_reader_on_every_real_index() {
     let alpine = Keyring::from_dir(&secfixes_testdata::path("keys")).unwrap();
-    let files = secfixes_testdata::files_with_suffix(&secfixes_testdata::path("apkindex"), "APKINDEX.tar.gz");
+    let files = secfixes_testdata::files_with_suffix(
+        &secfixes_testdata::path("apkindex"),
+        "APKINDEX.tar.gz",
+    );
     for f in files {
         let bytes = std::fs::read(&f).unwrap();
         let trust = Trust::KeysOrUntrusted(&alpine);
@@ -67,14 +84,29 @@ fn the_streaming_summary_agrees_with_the_full_reader_on_every_real_index() {
     let rel = "apkindex/v3.17/main/x86_64/Paper-Dragon+docker-sh.b12c5ef2/APKINDEX.tar.gz";
     let mut bytes = std::fs::read(secfixes_testdata::path(rel)).unwrap();
     bytes[5000] ^= 0x04;
-    let a = IndexData::parse(&bytes, &Trust::Keys(&alpine), &Limits::default()).unwrap_err().to_string();
-    let b = summarize_index(&bytes, &Trust::Keys(&alpine), &Limits::default()).unwrap_err().to_string();
+    let a = IndexData::parse(&bytes, &Trust::Keys(&alpine), &Limits::default())
+        .unwrap_err()
+        .to_string();
+    let b = summarize_index(&bytes, &Trust::Keys(&alpine), &Limits::default())
+        .unwrap_err()
+        .to_string();
     assert_eq!(a, b);
     assert!(a.contains("BAD"), "{a}");
     // A gzip bomb limit applies to the stream too.
-    let tiny = Limits { max_decompressed: 100_000, ..Limits::default() };
-    let e = summarize_index(&std::fs::read(secfixes_testdata::path(rel)).unwrap(), &Trust::AllowUntrusted, &tiny);
-    assert!(e.unwrap_err().to_string().contains("more than 100000 bytes"));
+    let tiny = Limits {
+        max_decompressed: 100_000,
+        ..Limits::default()
+    };
+    let e = summarize_index(
+        &std::fs::read(secfixes_testdata::path(rel)).unwrap(),
+        &Trust::AllowUntrusted,
+        &tiny,
+    );
+    assert!(
+        e.unwrap_err()
+            .to_string()
+            .contains("more than 100000 bytes")
+    );
 }
 
 #[test]
@@ -84,12 +116,23 @@ fn a_real_index_annotated_keeps_every_stanza_and_verifies() {
     let input = std::fs::read(secfixes_testdata::path(rel)).unwrap();
     let alpine = Keyring::from_dir(&secfixes_testdata::path("keys")).unwrap();
     let main = secdb("secdb/derived-from-aports/3.17-stable/main.json");
-    let out = annotate(&input, &Trust::Keys(&alpine), &[&main], Scheme::Apk2, key(), SignAlgorithm::RsaSha1).unwrap();
+    let out = annotate(
+        &input,
+        &Trust::Keys(&alpine),
+        &[&main],
+        Scheme::Apk2,
+        key(),
+        SignAlgorithm::RsaSha1,
+    )
+    .unwrap();
     assert!(out.input_signature.is_trusted());
 
     let before = IndexFile::parse(&input, &Trust::Keys(&alpine)).unwrap();
     let after = IndexFile::parse(&out.bytes, &Trust::Keys(&ring())).unwrap();
-    assert_eq!(after.packages, before.packages, "every stanza field unchanged");
+    assert_eq!(
+        after.packages, before.packages,
+        "every stanza field unchanged"
+    );
     assert_eq!(after.description, before.description);
     assert_eq!(after.signature.signatures[0].key, "secfixes-test-1.rsa.pub");
     // And the raw APKINDEX bytes are identical.
@@ -114,7 +157,16 @@ fn a_real_index_annotated_keeps_every_stanza_and_verifies() {
     assert_eq!(last.version, "3.0.8-r0");
     assert_eq!(
         last.ids.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
-        ["CVE-2022-4203", "CVE-2022-4304", "CVE-2022-4450", "CVE-2023-0215", "CVE-2023-0216", "CVE-2023-0217", "CVE-2023-0286", "CVE-2023-0401"]
+        [
+            "CVE-2022-4203",
+            "CVE-2022-4304",
+            "CVE-2022-4450",
+            "CVE-2023-0215",
+            "CVE-2023-0216",
+            "CVE-2023-0217",
+            "CVE-2023-0286",
+            "CVE-2023-0401"
+        ]
     );
     let na: Vec<_> = ossl.not_affected.iter().map(|i| i.as_str()).collect();
     assert_eq!(na, ["CVE-2022-1292", "CVE-2022-2068", "CVE-2022-2274"]);
@@ -128,8 +180,24 @@ fn annotating_twice_replaces_the_member() {
     let rel = "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.e2c63f4c/APKINDEX.tar.gz";
     let input = std::fs::read(secfixes_testdata::path(rel)).unwrap();
     let main = secdb("secdb/derived-from-aports/3.10-stable/main.json");
-    let once = annotate(&input, &Trust::AllowUntrusted, &[&main], Scheme::Apk2, key(), SignAlgorithm::RsaSha256).unwrap();
-    let twice = annotate(&once.bytes, &Trust::Keys(&ring()), &[&main], Scheme::Apk2, key(), SignAlgorithm::RsaSha1).unwrap();
+    let once = annotate(
+        &input,
+        &Trust::AllowUntrusted,
+        &[&main],
+        Scheme::Apk2,
+        key(),
+        SignAlgorithm::RsaSha256,
+    )
+    .unwrap();
+    let twice = annotate(
+        &once.bytes,
+        &Trust::Keys(&ring()),
+        &[&main],
+        Scheme::Apk2,
+        key(),
+        SignAlgorithm::RsaSha1,
+    )
+    .unwrap();
     let d = IndexData::parse(&twice.bytes, &Trust::Keys(&ring()), &Limits::default()).unwrap();
     assert_eq!(d.secfixes().unwrap().unwrap(), once.secfixes);
     // apk-tools 2.10.8-r0 in this index contains the fixes of 2.7.2-r0,

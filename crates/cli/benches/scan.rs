@@ -18,10 +18,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const INSTALLED: &str = "installed/hizlbuzz+alpine-minirootfs-v3.14/installed.2021-08-05.bbfac0af";
-const MAIN: &str = "apkindex/v3.14/main/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
-const COMMUNITY: &str = "apkindex/v3.14/community/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
-const SECDB: [&str; 2] =
-    ["secdb/derived-from-aports/3.14-stable/main.json", "secdb/derived-from-aports/3.14-stable/community.json"];
+const MAIN: &str =
+    "apkindex/v3.14/main/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
+const COMMUNITY: &str =
+    "apkindex/v3.14/community/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
+const SECDB: [&str; 2] = [
+    "secdb/derived-from-aports/3.14-stable/main.json",
+    "secdb/derived-from-aports/3.14-stable/community.json",
+];
 
 /// The root of a scan: installed db, release, repositories, apk's cached
 /// indexes, secfixes.d naming the secdb files.
@@ -41,23 +45,34 @@ fn build_root(dir: &Path) {
         "https://dl-cdn.alpinelinux.org/alpine/v3.14/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.14/community\n",
     );
     w("etc/apk/world", "alpine-base\n");
-    w("etc/secfixes.d/alpine", &format!("{}\n{}\n", d(SECDB[0]).display(), d(SECDB[1]).display()));
+    w(
+        "etc/secfixes.d/alpine",
+        &format!("{}\n{}\n", d(SECDB[0]).display(), d(SECDB[1]).display()),
+    );
     std::fs::create_dir_all(dir.join("var/cache/apk")).unwrap();
     // The apk 2.x cache names of the two repositories (see repositories.rs).
     std::fs::copy(d(MAIN), dir.join("var/cache/apk/APKINDEX.406b1341.tar.gz")).unwrap();
-    std::fs::copy(d(COMMUNITY), dir.join("var/cache/apk/APKINDEX.a251b1f2.tar.gz")).unwrap();
+    std::fs::copy(
+        d(COMMUNITY),
+        dir.join("var/cache/apk/APKINDEX.a251b1f2.tar.gz"),
+    )
+    .unwrap();
 }
 
 /// The floor: read every input and gunzip the indexes (all members).
 fn floor(root: &Path, secdb: &[PathBuf]) -> usize {
-    let mut n = std::fs::read(root.join("lib/apk/db/installed")).unwrap().len();
+    let mut n = std::fs::read(root.join("lib/apk/db/installed"))
+        .unwrap()
+        .len();
     for s in secdb {
         n += std::fs::read(s).unwrap().len();
     }
     for idx in ["APKINDEX.406b1341.tar.gz", "APKINDEX.a251b1f2.tar.gz"] {
         let bytes = std::fs::read(root.join("var/cache/apk").join(idx)).unwrap();
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut out).unwrap();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .unwrap();
         n += out.len();
     }
     n
@@ -76,7 +91,10 @@ fn stats(mut v: Vec<Duration>) -> (f64, f64) {
 }
 
 fn main() {
-    let runs: usize = std::env::var("SECFIXES_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let runs: usize = std::env::var("SECFIXES_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
     let bin = env!("CARGO_BIN_EXE_secfixes");
     let root = tempfile::tempdir().unwrap();
     build_root(root.path());
@@ -87,7 +105,14 @@ fn main() {
         let status = Command::new(bin)
             .args(["scan", "--root"])
             .arg(root.path())
-            .args(["--allow-untrusted", "--quiet", "--fail-on", "none", "--offline", "--cache-dir"])
+            .args([
+                "--allow-untrusted",
+                "--quiet",
+                "--fail-on",
+                "none",
+                "--offline",
+                "--cache-dir",
+            ])
             .arg(cache.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -96,14 +121,25 @@ fn main() {
         assert!(status.success());
     };
     let startup = || {
-        let status = Command::new(bin).arg("--version").stdout(Stdio::null()).status().unwrap();
+        let status = Command::new(bin)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
         assert!(status.success());
     };
     // Check the output once, then warm the page cache.
     let out = Command::new(bin)
         .args(["scan", "--root"])
         .arg(root.path())
-        .args(["--allow-untrusted", "--quiet", "--fail-on", "none", "--offline", "--cache-dir"])
+        .args([
+            "--allow-untrusted",
+            "--quiet",
+            "--fail-on",
+            "none",
+            "--offline",
+            "--cache-dir",
+        ])
         .arg(cache.path())
         .output()
         .unwrap();
@@ -125,11 +161,23 @@ fn main() {
     let (scan_med, scan_min) = stats(t_scan);
     let (floor_med, floor_min) = stats(t_floor);
     let (start_med, start_min) = stats(t_start);
-    println!("secfixes scan, hizlbuzz v3.14 (108 packages) + 3.14-stable secdb + v3.14 main/community indexes");
-    println!("  {runs} runs; {lines} packages with pending fixes; floor reads and inflates {:.1} MB", bytes as f64 / 1e6);
+    println!(
+        "secfixes scan, hizlbuzz v3.14 (108 packages) + 3.14-stable secdb + v3.14 main/community indexes"
+    );
+    println!(
+        "  {runs} runs; {lines} packages with pending fixes; floor reads and inflates {:.1} MB",
+        bytes as f64 / 1e6
+    );
     println!("  whole process (scan)     median {scan_med:7.2} ms   min {scan_min:7.2} ms");
     println!("  floor (read + gunzip)    median {floor_med:7.2} ms   min {floor_min:7.2} ms");
     println!("  process startup only     median {start_med:7.2} ms   min {start_min:7.2} ms");
-    println!("  ratio scan / floor       median {:.2}   min {:.2}", scan_med / floor_med, scan_min / floor_min);
-    println!("  target: whole process <= 20 ms -> {}", if scan_med <= 20.0 { "met" } else { "NOT met" });
+    println!(
+        "  ratio scan / floor       median {:.2}   min {:.2}",
+        scan_med / floor_med,
+        scan_min / floor_min
+    );
+    println!(
+        "  target: whole process <= 20 ms -> {}",
+        if scan_med <= 20.0 { "met" } else { "NOT met" }
+    );
 }

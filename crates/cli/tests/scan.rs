@@ -20,8 +20,14 @@ fn hizlbuzz() -> Root {
         "3.14.0",
         "armv7",
         &[
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.14/main", HIZLBUZZ_MAIN),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.14/community", HIZLBUZZ_COMMUNITY),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.14/main",
+                HIZLBUZZ_MAIN,
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.14/community",
+                HIZLBUZZ_COMMUNITY,
+            ),
         ],
     );
     let [main, community] = derived("3.14-stable");
@@ -31,7 +37,12 @@ fn hizlbuzz() -> Root {
 }
 
 fn scan_root(root: &Root, extra: &[&str]) -> std::process::Output {
-    let mut args: Vec<OsString> = vec!["scan".into(), "--root".into(), root.path().into(), "--allow-untrusted".into()];
+    let mut args: Vec<OsString> = vec![
+        "scan".into(),
+        "--root".into(),
+        root.path().into(),
+        "--allow-untrusted".into(),
+    ];
     args.extend(extra.iter().map(OsString::from));
     secfixes(args)
 }
@@ -50,8 +61,14 @@ fn text_output_is_grouped_per_package_and_exits_1() {
                   \x20 1.1.1t-r0  CVE-2022-4304 CVE-2022-4450 CVE-2023-0215 CVE-2023-0286\n";
     assert!(out.contains(libssl), "{out}");
     assert!(out.contains("zlib 1.2.11-r3 -> 1.2.12-r2, fix not yet published (1.2.11-r3 available)\n  1.2.12-r0  CVE-2018-25032\n  1.2.12-r2  CVE-2022-37434\n"), "{out}");
-    assert!(!out.contains("\nmusl "), "musl 1.2.2-r3 is above its only fix");
-    assert!(!out.contains("CVE-2021-3449"), "fixed in the installed 1.1.1k-r0");
+    assert!(
+        !out.contains("\nmusl "),
+        "musl 1.2.2-r3 is above its only fix"
+    );
+    assert!(
+        !out.contains("CVE-2021-3449"),
+        "fixed in the installed 1.1.1k-r0"
+    );
     assert!(!out.contains("CVE-2022-1292"), "key 0: not affected");
     assert!(out.ends_with("apk2 versions).\n"), "{out}");
     // The untrusted indexes are reported on stderr.
@@ -86,7 +103,10 @@ fn json_report() {
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["branch"], "v3.14");
-    assert_eq!(v["version_scheme"], "apk2", "the installed apk-tools is 2.12");
+    assert_eq!(
+        v["version_scheme"], "apk2",
+        "the installed apk-tools is 2.12"
+    );
     assert_eq!(v["summary"]["installed"], 108);
     let pkgs = v["packages"].as_array().unwrap();
     let bb = pkgs.iter().find(|p| p["name"] == "busybox").unwrap();
@@ -99,7 +119,13 @@ fn json_report() {
     assert_eq!(libssl["in_world"], false);
     assert!(libssl["db_line"].as_u64().unwrap() > 1);
     // Warnings are in the document, not on stderr.
-    assert!(v["warnings"].as_array().unwrap().iter().any(|w| w["message"].as_str().unwrap_or("").contains("UNTRUSTED")));
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["message"].as_str().unwrap_or("").contains("UNTRUSTED"))
+    );
     assert_eq!(stderr(&o), "");
 }
 
@@ -110,32 +136,79 @@ fn sarif_report() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
-    let rules: Vec<&str> =
-        run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
         rules,
-        ["secfixes/fix-available", "secfixes/fix-unpublished", "secfixes/open-vulnerability", "secfixes/cannot-evaluate"]
+        [
+            "secfixes/fix-available",
+            "secfixes/fix-unpublished",
+            "secfixes/open-vulnerability",
+            "secfixes/cannot-evaluate"
+        ]
     );
     let results = run["results"].as_array().unwrap();
-    let json: Value = serde_json::from_str(&stdout(&scan_root(&hizlbuzz(), &["--offline", "--json"]))).unwrap();
-    assert_eq!(results.len() as u64, json["summary"]["fixable"].as_u64().unwrap());
-    let r = results.iter().find(|r| r["partialFingerprints"]["secfixes/v1"] == "libssl1.1/CVE-2022-0778").unwrap();
+    let json: Value =
+        serde_json::from_str(&stdout(&scan_root(&hizlbuzz(), &["--offline", "--json"]))).unwrap();
+    assert_eq!(
+        results.len() as u64,
+        json["summary"]["fixable"].as_u64().unwrap()
+    );
+    let r = results
+        .iter()
+        .find(|r| r["partialFingerprints"]["secfixes/v1"] == "libssl1.1/CVE-2022-0778")
+        .unwrap();
     assert_eq!(r["ruleId"], "secfixes/fix-unpublished");
     assert_eq!(r["ruleIndex"], 1);
     assert_eq!(r["level"], "warning");
-    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "lib/apk/db/installed");
-    assert_eq!(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "libssl1.1-1.1.1k-r0");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "lib/apk/db/installed"
+    );
+    assert_eq!(
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "libssl1.1-1.1.1k-r0"
+    );
     assert_eq!(r["properties"]["fixed_version"], "1.1.1n-r0");
-    assert!(run["originalUriBaseIds"]["ROOT"]["uri"].as_str().unwrap().starts_with("file:///"));
-    assert!(!run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap().is_empty());
+    assert!(
+        run["originalUriBaseIds"]["ROOT"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+    assert!(
+        !run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn fail_on() {
     let root = hizlbuzz();
-    assert_eq!(scan_root(&root, &["--offline", "-q", "--fail-on", "none"]).status.code(), Some(0));
-    assert_eq!(scan_root(&root, &["--offline", "-q", "--fail-on", "any"]).status.code(), Some(1));
-    assert_eq!(scan_root(&root, &["--offline", "-q", "--fail-on", "fixable"]).status.code(), Some(1));
+    assert_eq!(
+        scan_root(&root, &["--offline", "-q", "--fail-on", "none"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        scan_root(&root, &["--offline", "-q", "--fail-on", "any"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        scan_root(&root, &["--offline", "-q", "--fail-on", "fixable"])
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]
@@ -145,8 +218,14 @@ fn kobo_v3_10_is_upgradable_now_with_the_august_index() {
         "3.10.9",
         "armv7",
         &[
-            ("http://dl-cdn.alpinelinux.org/alpine/v3.10/main", KOBO_MAIN_AUGUST),
-            ("http://dl-cdn.alpinelinux.org/alpine/v3.10/community", KOBO_COMMUNITY),
+            (
+                "http://dl-cdn.alpinelinux.org/alpine/v3.10/main",
+                KOBO_MAIN_AUGUST,
+            ),
+            (
+                "http://dl-cdn.alpinelinux.org/alpine/v3.10/community",
+                KOBO_COMMUNITY,
+            ),
         ],
     );
     let [main, community] = derived("3.10-stable");
@@ -166,7 +245,10 @@ fn kobo_v3_10_is_upgradable_now_with_the_august_index() {
         "apk-tools 2.10.6-r0 -> 2.10.7-r0, upgradable now (2.10.8-r0 available)\n  2.10.7-r0  CVE-2021-36159\n\
          libcurl 7.66.0-r3 -> 7.66.0-r4 (origin curl), upgradable now (7.66.0-r4 available)\n  7.66.0-r4  CVE-2021-22898\n"
     ), "{out}");
-    assert!(out.contains("\n\n4 of 159 packages have security fixes pending (6 ids), 4 upgradable now"), "{out}");
+    assert!(
+        out.contains("\n\n4 of 159 packages have security fixes pending (6 ids), 4 upgradable now"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -176,8 +258,14 @@ fn a_signed_root_verifies_with_its_keys_and_is_clean() {
         "3.17.3",
         "x86_64",
         &[
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.17/main", PAPER_DRAGON_MAIN),
-            ("https://dl-cdn.alpinelinux.org/alpine/v3.17/community", PAPER_DRAGON_COMMUNITY),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.17/main",
+                PAPER_DRAGON_MAIN,
+            ),
+            (
+                "https://dl-cdn.alpinelinux.org/alpine/v3.17/community",
+                PAPER_DRAGON_COMMUNITY,
+            ),
         ],
     );
     root.keys(&[KEY_6165EE59]);
@@ -185,7 +273,11 @@ fn a_signed_root_verifies_with_its_keys_and_is_clean() {
     root.feeds(&[main.to_str().unwrap(), community.to_str().unwrap()]);
     let o = secfixes([OsString::from("scan"), "--root".into(), root.path().into()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("No pending security fixes (30 packages, "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("No pending security fixes (30 packages, "),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(stderr(&o), "", "signed by a trusted key: no warning");
 
     // A tampered cached index is refused, naming the key.
@@ -196,7 +288,12 @@ fn a_signed_root_verifies_with_its_keys_and_is_clean() {
     let o = secfixes([OsString::from("scan"), "--root".into(), root.path().into()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("v3.17/main/x86_64/APKINDEX.tar.gz") && err.contains("BAD") && err.contains(KEY_6165EE59), "{err}");
+    assert!(
+        err.contains("v3.17/main/x86_64/APKINDEX.tar.gz")
+            && err.contains("BAD")
+            && err.contains(KEY_6165EE59),
+        "{err}"
+    );
 }
 
 #[test]
@@ -212,16 +309,27 @@ fn unverifiable_indexes_are_an_error_without_allow_untrusted() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("524d27bb"), "{}", stderr(&o));
     // --no-index skips them: availability unknown.
-    let o = secfixes([OsString::from("scan"), "--root".into(), root.path().into(), "--no-index".into()]);
+    let o = secfixes([
+        OsString::from("scan"),
+        "--root".into(),
+        root.path().into(),
+        "--no-index".into(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("libssl1.1 1.1.1k-r0 -> 1.1.1t-r0 (origin openssl)\n"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("libssl1.1 1.1.1k-r0 -> 1.1.1t-r0 (origin openssl)\n"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn an_invalid_installed_version_is_reported_not_clean() {
     let root = hizlbuzz();
     let db = root.path().join("lib/apk/db/installed");
-    let text = std::fs::read_to_string(&db).unwrap().replace("\nP:zlib\nV:1.2.11-r3\n", "\nP:zlib\nV:1.2.11_preview-r3\n");
+    let text = std::fs::read_to_string(&db)
+        .unwrap()
+        .replace("\nP:zlib\nV:1.2.11-r3\n", "\nP:zlib\nV:1.2.11_preview-r3\n");
     std::fs::write(&db, text).unwrap();
     let o = scan_root(&root, &["--offline", "--no-index"]);
     let out = stdout(&o);
@@ -247,14 +355,22 @@ fn installed_file_mode_and_usage_errors() {
     assert!(stdout(&o).contains("libssl1.1-1.1.1k-r0 < 1.1.1t-r0\n"));
 
     // No secdb and no branch.
-    let o = secfixes([OsString::from("scan"), "--installed".into(), data(HIZLBUZZ).into()]);
+    let o = secfixes([
+        OsString::from("scan"),
+        "--installed".into(),
+        data(HIZLBUZZ).into(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no secdb"), "{}", stderr(&o));
     // Not a root.
     let empty = tempfile::tempdir().unwrap();
     let o = secfixes([OsString::from("scan"), "--root".into(), empty.path().into()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is not an apk root: no lib/apk/db/installed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not an apk root: no lib/apk/db/installed"),
+        "{}",
+        stderr(&o)
+    );
     // A missing secdb names its path.
     let o = secfixes([
         OsString::from("scan"),
@@ -264,7 +380,11 @@ fn installed_file_mode_and_usage_errors() {
         "/nonexistent/main.json".into(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("/nonexistent/main.json"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/main.json"),
+        "{}",
+        stderr(&o)
+    );
     // --root and --installed exclude each other.
     let o = secfixes(["scan", "--root", "/", "--installed", "x"]);
     assert_eq!(o.status.code(), Some(2));
@@ -282,5 +402,39 @@ fn the_official_yaml_is_read() {
         "v3.10".into(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("No pending security fixes (159 packages, "), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("No pending security fixes (159 packages, "),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn an_apk3_style_root_with_usr_lib_apk_db() {
+    // apko's test root (Alpine 3.16 aarch64) keeps its database in
+    // usr/lib/apk/db/installed. Hand-checked in 3.16-stable/main.json:
+    // openssl 1.1.1q-r0 < 1.1.1t-r0 (CVE-2022-4304, -4450, CVE-2023-0215,
+    // -0286); busybox 1.35.0-r17 is above 1.35.0-r15, zlib 1.2.12-r3 above
+    // 1.2.12-r2, apk-tools 2.12.9-r3 above 2.12.6-r0: clean.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("usr/lib/apk/db")).unwrap();
+    std::fs::copy(
+        data("installed/chainguard-dev+apko/root_usr_lib_apk_db_installed"),
+        dir.path().join("usr/lib/apk/db/installed"),
+    )
+    .unwrap();
+    let [main, _] = derived("3.16-stable");
+    let o = secfixes([
+        OsString::from("scan"),
+        "--root".into(),
+        dir.path().into(),
+        "--secdb".into(),
+        main.into(),
+        "-q".into(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "libcrypto1.1-1.1.1q-r0 < 1.1.1t-r0\nlibssl1.1-1.1.1q-r0 < 1.1.1t-r0\n"
+    );
 }

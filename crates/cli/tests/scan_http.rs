@@ -11,7 +11,10 @@ use std::ffi::OsString;
 use scan_support::*;
 
 fn routes(items: &[(&str, Vec<u8>, Option<&str>)]) -> HashMap<String, (Vec<u8>, Option<String>)> {
-    items.iter().map(|(p, b, e)| ((*p).to_owned(), (b.clone(), e.map(str::to_owned)))).collect()
+    items
+        .iter()
+        .map(|(p, b, e)| ((*p).to_owned(), (b.clone(), e.map(str::to_owned))))
+        .collect()
 }
 
 fn read(p: &std::path::Path) -> Vec<u8> {
@@ -27,11 +30,19 @@ fn secdb_downloads_are_cached_with_their_etag() {
     ]));
     let root = Root::new(HIZLBUZZ);
     root.write("etc/alpine-release", "3.14.0\n");
-    let feeds = [format!("{}/v3.14/main.json", server.base), format!("{}/v3.14/community.json", server.base)];
+    let feeds = [
+        format!("{}/v3.14/main.json", server.base),
+        format!("{}/v3.14/community.json", server.base),
+    ];
     root.feeds(&[&feeds[0], &feeds[1]]);
     let cache = tempfile::tempdir().unwrap();
     let args = |extra: &[&str]| {
-        let mut a: Vec<OsString> = vec!["scan".into(), "--root".into(), root.path().into(), "-q".into()];
+        let mut a: Vec<OsString> = vec![
+            "scan".into(),
+            "--root".into(),
+            root.path().into(),
+            "-q".into(),
+        ];
         a.extend(extra.iter().map(OsString::from));
         a
     };
@@ -41,15 +52,25 @@ fn secdb_downloads_are_cached_with_their_etag() {
     assert!(stdout(&first).contains("libssl1.1-1.1.1k-r0 < 1.1.1t-r0\n"));
     let seen = server.requests();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|s| s.status == 200 && s.if_none_match.is_none()), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|s| s.status == 200 && s.if_none_match.is_none()),
+        "{seen:?}"
+    );
 
     // Second run: conditional GETs, answered 304, same findings.
     let second = secfixes_with_cache(cache.path(), args(&[]));
     assert_eq!(stdout(&second), stdout(&first));
     let seen = server.requests();
     assert_eq!(seen.len(), 4);
-    let revalidations: Vec<_> = seen[2..].iter().map(|s| (s.if_none_match.clone().unwrap(), s.status)).collect();
-    assert_eq!(revalidations, [("\"m1\"".to_owned(), 304), ("\"c1\"".to_owned(), 304)]);
+    let revalidations: Vec<_> = seen[2..]
+        .iter()
+        .map(|s| (s.if_none_match.clone().unwrap(), s.status))
+        .collect();
+    assert_eq!(
+        revalidations,
+        [("\"m1\"".to_owned(), 304), ("\"c1\"".to_owned(), 304)]
+    );
 
     // Offline: the cache only, no request.
     let offline = secfixes_with_cache(cache.path(), args(&["--offline"]));
@@ -61,7 +82,10 @@ fn secdb_downloads_are_cached_with_their_etag() {
     let o = secfixes_with_cache(empty.path(), args(&["--offline"]));
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains(&feeds[0]) && err.contains("not in the cache") && err.contains("--offline"), "{err}");
+    assert!(
+        err.contains(&feeds[0]) && err.contains("not in the cache") && err.contains("--offline"),
+        "{err}"
+    );
     assert_eq!(server.requests().len(), 4);
 }
 
@@ -75,7 +99,14 @@ fn an_unreachable_server_falls_back_to_the_cache_with_a_warning() {
     let run = |url: &str| {
         secfixes_with_cache(
             cache.path(),
-            [OsString::from("scan"), "--installed".into(), data(HIZLBUZZ).into(), "--secdb".into(), url.into(), "-q".into()],
+            [
+                OsString::from("scan"),
+                "--installed".into(),
+                data(HIZLBUZZ).into(),
+                "--secdb".into(),
+                url.into(),
+                "-q".into(),
+            ],
         )
     };
     let first = run(&url);
@@ -87,8 +118,14 @@ fn an_unreachable_server_falls_back_to_the_cache_with_a_warning() {
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(stdout(&again), stdout(&first));
     let err = stderr(&again);
-    assert!(err.starts_with(&format!("warning: {url}: cannot refresh (")), "{err}");
-    assert!(err.contains("using the cached copy from 0 minutes ago"), "{err}");
+    assert!(
+        err.starts_with(&format!("warning: {url}: cannot refresh (")),
+        "{err}"
+    );
+    assert!(
+        err.contains("using the cached copy from 0 minutes ago"),
+        "{err}"
+    );
 
     // Never downloaded: an error naming the URL.
     let o = run(&never);
@@ -99,25 +136,53 @@ fn an_unreachable_server_falls_back_to_the_cache_with_a_warning() {
 #[test]
 fn indexes_are_fetched_from_the_repositories_when_apk_has_no_copy() {
     let server = Server::start(routes(&[
-        ("/alpine/v3.14/main/armv7/APKINDEX.tar.gz", read(&data(HIZLBUZZ_MAIN)), Some("\"i1\"")),
-        ("/alpine/v3.14/community/armv7/APKINDEX.tar.gz", read(&data(HIZLBUZZ_COMMUNITY)), Some("\"i2\"")),
+        (
+            "/alpine/v3.14/main/armv7/APKINDEX.tar.gz",
+            read(&data(HIZLBUZZ_MAIN)),
+            Some("\"i1\""),
+        ),
+        (
+            "/alpine/v3.14/community/armv7/APKINDEX.tar.gz",
+            read(&data(HIZLBUZZ_COMMUNITY)),
+            Some("\"i2\""),
+        ),
     ]));
     let root = Root::new(HIZLBUZZ);
     root.write("etc/alpine-release", "3.14.0\n");
     root.write("etc/apk/arch", "armv7\n");
     root.write(
         "etc/apk/repositories",
-        format!("{0}/alpine/v3.14/main\n# a comment\n\n{0}/alpine/v3.14/community\n", server.base),
+        format!(
+            "{0}/alpine/v3.14/main\n# a comment\n\n{0}/alpine/v3.14/community\n",
+            server.base
+        ),
     );
     let [main, community] = derived("3.14-stable");
     root.feeds(&[main.to_str().unwrap(), community.to_str().unwrap()]);
-    let o = secfixes([OsString::from("scan"), "--root".into(), root.path().into(), "--allow-untrusted".into(), "--json".into()]);
+    let o = secfixes([
+        OsString::from("scan"),
+        "--root".into(),
+        root.path().into(),
+        "--allow-untrusted".into(),
+        "--json".into(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let libssl = v["packages"].as_array().unwrap().iter().find(|p| p["name"] == "libssl1.1").unwrap();
+    let libssl = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "libssl1.1")
+        .unwrap();
     assert_eq!(libssl["available_version"], "1.1.1k-r0");
     let paths: Vec<String> = server.requests().into_iter().map(|s| s.path).collect();
-    assert_eq!(paths, ["/alpine/v3.14/main/armv7/APKINDEX.tar.gz", "/alpine/v3.14/community/armv7/APKINDEX.tar.gz"]);
+    assert_eq!(
+        paths,
+        [
+            "/alpine/v3.14/main/armv7/APKINDEX.tar.gz",
+            "/alpine/v3.14/community/armv7/APKINDEX.tar.gz"
+        ]
+    );
 }
 
 #[test]
@@ -129,7 +194,11 @@ fn the_tracker_adds_open_vulnerabilities() {
         {"branch":"v3.14","repo":"main","origin":"busybox","vuln":"CVE-2021-42373","state":"vulnerable","version":"1.33.1-r3","fixed_version":null,"reason":null},
         {"branch":"v3.14","repo":"main","origin":"musl","vuln":"CVE-2020-28928","state":"fixed","version":"1.2.2-r3","fixed_version":"1.2.2-r4","reason":null}
     ]}"#;
-    let server = Server::start(routes(&[("/api/v1/states", states.as_bytes().to_vec(), None)]));
+    let server = Server::start(routes(&[(
+        "/api/v1/states",
+        states.as_bytes().to_vec(),
+        None,
+    )]));
     let root = Root::new(HIZLBUZZ);
     root.write("etc/alpine-release", "3.14.0\n");
     let [main, community] = derived("3.14-stable");
@@ -156,7 +225,10 @@ fn the_tracker_adds_open_vulnerabilities() {
     );
     // openssl: CVE-2022-0778 is already a pending fix (not repeated as
     // open); CVE-2023-0464 is open.
-    assert!(out.contains("  open  CVE-2023-0464 possibly-vulnerable (range unknown)\n"), "{out}");
+    assert!(
+        out.contains("  open  CVE-2023-0464 possibly-vulnerable (range unknown)\n"),
+        "{out}"
+    );
     assert_eq!(out.matches("open  CVE-2022-0778").count(), 0, "{out}");
     // busybox: CVE-2021-42373 is "not affected" in the secdb (key 0).
     assert!(!out.contains("CVE-2021-42373"), "{out}");
@@ -166,7 +238,13 @@ fn the_tracker_adds_open_vulnerabilities() {
     assert_eq!(seen.len(), 1);
     let q = &seen[0].path;
     assert!(q.starts_with("/api/v1/states?branch=v3.14&origin="), "{q}");
-    for o in ["origin=openssl", "origin=musl", "origin=busybox", "origin=boost1.75", "origin=libc-dev"] {
+    for o in [
+        "origin=openssl",
+        "origin=musl",
+        "origin=busybox",
+        "origin=boost1.75",
+        "origin=libc-dev",
+    ] {
         assert!(q.contains(&format!("{o}&")) || q.ends_with(o), "{o} in {q}");
     }
     // `--fail-on fixable` is also 1 here (fixes are pending); `none` is 0.
@@ -186,7 +264,11 @@ fn the_tracker_needs_the_network_and_the_branch() {
         "http://127.0.0.1:9".into(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--server needs the branch"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--server needs the branch"),
+        "{}",
+        stderr(&o)
+    );
     let o = secfixes([
         OsString::from("scan"),
         "--installed".into(),
@@ -200,5 +282,9 @@ fn the_tracker_needs_the_network_and_the_branch() {
         "--offline".into(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--offline forbids asking the server"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--offline forbids asking the server"),
+        "{}",
+        stderr(&o)
+    );
 }

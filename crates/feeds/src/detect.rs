@@ -25,7 +25,6 @@
 //!   entries, `README*`, `LICENSE*`, `*.md`, `*.txt` and `.meta` sidecars
 //!   skipped) of a known format; see [`Layout`] for how it is then read.
 
-
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};

@@ -46,7 +46,9 @@ fn below_upper(v: &str, upper: &str, inclusive: bool, order: &dyn VersionOrder) 
         }
         return order.compare(v, prefix).map(|o| o == Ordering::Less);
     }
-    order.compare(v, upper).map(|o| o == Ordering::Less || (inclusive && o == Ordering::Equal))
+    order
+        .compare(v, upper)
+        .map(|o| o == Ordering::Less || (inclusive && o == Ordering::Equal))
 }
 
 /// A version entry in words, for evidence.
@@ -66,10 +68,18 @@ pub fn describe(ver: &CveVersion) -> String {
 /// Applies one entry; `None` when it does not apply, `Some(Err(()))` when it
 /// cannot be evaluated.
 fn apply(ver: &CveVersion, v: &str, order: &dyn VersionOrder) -> Option<Result<VersionStatus, ()>> {
-    if ver.version_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("git")) {
+    if ver
+        .version_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("git"))
+    {
         return Some(Err(()));
     }
-    let upper = ver.less_than.as_deref().map(|u| (u, false)).or(ver.less_than_or_equal.as_deref().map(|u| (u, true)));
+    let upper = ver
+        .less_than
+        .as_deref()
+        .map(|u| (u, false))
+        .or(ver.less_than_or_equal.as_deref().map(|u| (u, true)));
     match upper {
         None => {
             if is_unspecified(&ver.version) {
@@ -131,7 +141,11 @@ pub fn evaluate(entry: &CveAffected, v: &str, order: &dyn VersionOrder) -> (Outc
                 unknown.get_or_insert_with(|| describe(ver));
             }
             Some(Ok(status)) => {
-                let upper = ver.less_than.as_deref().or(ver.less_than_or_equal.as_deref()).map(str::trim);
+                let upper = ver
+                    .less_than
+                    .as_deref()
+                    .or(ver.less_than_or_equal.as_deref())
+                    .map(str::trim);
                 let lower_specific = !is_unspecified(&ver.version) && ver.version.trim() != "0";
                 // Version information exists when there is a real upper
                 // bound, a specific lower bound, or an exact version.
@@ -155,7 +169,9 @@ pub fn evaluate(entry: &CveAffected, v: &str, order: &dyn VersionOrder) -> (Outc
     }
     match entry.default_status {
         Some(VersionStatus::Affected) => (Outcome::Unbounded, "defaultStatus: affected".into()),
-        Some(VersionStatus::Unaffected) => (Outcome::NotAffected, "defaultStatus: unaffected".into()),
+        Some(VersionStatus::Unaffected) => {
+            (Outcome::NotAffected, "defaultStatus: unaffected".into())
+        }
         Some(VersionStatus::Unknown) => (Outcome::Unknown, "defaultStatus: unknown".into()),
         None if entry.versions.is_empty() => (Outcome::Unknown, "no versions".into()),
         None => (Outcome::NotAffected, "outside the listed versions".into()),
@@ -214,10 +230,22 @@ mod tests {
         // fixes on several branches given as changes (unsorted on purpose).
         let mut r = range("2.0-beta9", Some("2.15.0"), None, VersionStatus::Affected);
         r.changes = vec![
-            VersionChange { at: "2.12.2".into(), status: VersionStatus::Unaffected },
-            VersionChange { at: "2.3.1".into(), status: VersionStatus::Unaffected },
-            VersionChange { at: "2.4".into(), status: VersionStatus::Affected },
-            VersionChange { at: "2.13.0".into(), status: VersionStatus::Affected },
+            VersionChange {
+                at: "2.12.2".into(),
+                status: VersionStatus::Unaffected,
+            },
+            VersionChange {
+                at: "2.3.1".into(),
+                status: VersionStatus::Unaffected,
+            },
+            VersionChange {
+                at: "2.4".into(),
+                status: VersionStatus::Affected,
+            },
+            VersionChange {
+                at: "2.13.0".into(),
+                status: VersionStatus::Affected,
+            },
         ];
         let e = entry(vec![r], None);
         assert_eq!(evaluate(&e, "2.3.1", &ApkOrder).0, Outcome::NotAffected);
@@ -245,16 +273,30 @@ mod tests {
 
     #[test]
     fn unknown_when_incomparable() {
-        let e = entry(vec![range("2021-01-01", Some("2022-01-01"), None, VersionStatus::Affected)], None);
+        let e = entry(
+            vec![range(
+                "2021-01-01",
+                Some("2022-01-01"),
+                None,
+                VersionStatus::Affected,
+            )],
+            None,
+        );
         assert_eq!(evaluate(&e, "1.0", &ApkOrder).0, Outcome::Unknown);
         let mut git = range("abc123", Some("def456"), None, VersionStatus::Affected);
         git.version_type = Some("git".into());
-        assert_eq!(evaluate(&entry(vec![git], None), "1.0", &ApkOrder).0, Outcome::Unknown);
+        assert_eq!(
+            evaluate(&entry(vec![git], None), "1.0", &ApkOrder).0,
+            Outcome::Unknown
+        );
     }
 
     #[test]
     fn unaffected_status_is_never_affected() {
-        let e = entry(vec![range("1.0", Some("2.0"), None, VersionStatus::Unaffected)], None);
+        let e = entry(
+            vec![range("1.0", Some("2.0"), None, VersionStatus::Unaffected)],
+            None,
+        );
         assert_eq!(evaluate(&e, "1.5", &ApkOrder).0, Outcome::NotAffected);
     }
 }

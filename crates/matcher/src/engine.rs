@@ -23,10 +23,10 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
-use secfixes_apk::version;
+use secfixes_apk::version::Scheme;
 use secfixes_model::{
-    Decision, DecisionStatus, Evidence, Fix, FixKind, OriginPackage, State, StateKey, StateKind, VulnId,
-    Vulnerability,
+    Decision, DecisionStatus, Evidence, Fix, FixKind, OriginPackage, State, StateKey, StateKind,
+    VulnId, Vulnerability,
 };
 
 use crate::configuration::Platform;
@@ -49,6 +49,19 @@ pub struct Snapshot<'a> {
     pub rules: &'a MappingRules,
     /// What is known of the platform (NVD `vulnerable: false` conditions).
     pub platform: &'a (dyn Platform + Sync),
+    /// The version order of each branch (the apk-tools it ships); a branch
+    /// not listed gets [`Scheme::for_branch`].
+    pub schemes: &'a BTreeMap<String, Scheme>,
+}
+
+impl Snapshot<'_> {
+    /// The version order of a branch.
+    pub fn scheme(&self, branch: &str) -> Scheme {
+        self.schemes
+            .get(branch)
+            .copied()
+            .unwrap_or_else(|| Scheme::for_branch(branch))
+    }
 }
 
 /// Where package names resolve to.
@@ -65,22 +78,26 @@ impl<'a> PackageIndex<'a> {
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_branch_origin: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, p) in packages.iter().enumerate() {
-            by_branch_origin.entry((p.branch.as_str(), p.origin.as_str())).or_default().push(i);
+            by_branch_origin
+                .entry((p.branch.as_str(), p.origin.as_str()))
+                .or_default()
+                .push(i);
             if rules.origin_excluded(&p.origin) {
                 continue;
             }
-            by_name.entry(p.origin.as_str()).or_default().push(i);
-            for b in &p.binaries {
-                if b != &p.origin {
-                    by_name.entry(b.as_str()).or_default().push(i);
-                }
+            for name in crate::products::package_names(p) {
+                by_name.entry(name).or_default().push(i);
             }
         }
         for v in by_name.values_mut() {
             v.sort_unstable();
             v.dedup();
         }
-        Self { packages, by_name, by_branch_origin }
+        Self {
+            packages,
+            by_name,
+            by_branch_origin,
+        }
     }
 
     fn resolve(&self, names: &[String]) -> Vec<usize> {
@@ -133,7 +150,11 @@ impl Aliases {
                 if ra != rb {
                     // Prefer a CVE id as the representative, then the
                     // smaller id: stable across runs.
-                    let (keep, other) = if preferred(&ra, &rb) { (ra, rb) } else { (rb, ra) };
+                    let (keep, other) = if preferred(&ra, &rb) {
+                        (ra, rb)
+                    } else {
+                        (rb, ra)
+                    };
                     parent.insert(other, keep);
                 }
             }
@@ -189,7 +210,11 @@ pub fn compute(snap: &Snapshot<'_>) -> Vec<State> {
         units.entry(aliases.of(&f.vuln)).or_default().fixes.push(f);
     }
     for d in snap.decisions {
-        units.entry(aliases.of(&d.vuln)).or_default().decisions.push(d);
+        units
+            .entry(aliases.of(&d.vuln))
+            .or_default()
+            .decisions
+            .push(d);
     }
     // Resolving names is the hot path for records that name thousands of
     // products; cache it per product key across units.
@@ -244,7 +269,12 @@ fn evaluate_unit(
 ) -> Vec<State> {
     let order = ApkOrder;
     let mut findings: BTreeMap<usize, Findings> = BTreeMap::new();
-    let live: Vec<&Vulnerability> = unit.records.iter().copied().filter(|r| !r.status.is_retracted()).collect();
+    let live: Vec<&Vulnerability> = unit
+        .records
+        .iter()
+        .copied()
+        .filter(|r| !r.status.is_retracted())
+        .collect();
     for rec in &live {
         // NVD configurations.
         if !rec.configurations.is_empty() {
@@ -254,7 +284,8 @@ fn evaluate_unit(
                 for &pi in pkgs.iter() {
                     let pkg = &index.packages[pi];
                     let up = upstream_of(&pkg.version);
-                    if let Some((outcome, ev)) = nvd.evaluate(candidate, up, &order, snap.platform) {
+                    if let Some((outcome, ev)) = nvd.evaluate(candidate, up, &order, snap.platform)
+                    {
                         findings.entry(pi).or_default().outcomes.push((outcome, ev));
                     }
                 }
@@ -264,14 +295,21 @@ fn evaluate_unit(
         for entry in &rec.cve_affected {
             let mut pkgs: BTreeSet<usize> = BTreeSet::new();
             for key in crate::products::cve5_keys(entry) {
-                pkgs.extend(cache.get_or(&key, || index.resolve(&snap.rules.names(&key))).iter().copied());
+                pkgs.extend(
+                    cache
+                        .get_or(&key, || index.resolve(&snap.rules.names(&key)))
+                        .iter()
+                        .copied(),
+                );
             }
             for pi in pkgs {
                 let pkg = &index.packages[pi];
                 let (outcome, range) = cve5::evaluate(entry, upstream_of(&pkg.version), &order);
                 let container = match &entry.container {
                     secfixes_model::cve5::Container::Cna => "cna".to_owned(),
-                    secfixes_model::cve5::Container::Adp(n) => n.clone().unwrap_or_else(|| "adp".into()),
+                    secfixes_model::cve5::Container::Adp(n) => {
+                        n.clone().unwrap_or_else(|| "adp".into())
+                    }
                 };
                 findings.entry(pi).or_default().outcomes.push((
                     outcome,
@@ -286,31 +324,47 @@ fn evaluate_unit(
         }
         // OSV affected[].
         for entry in &rec.osv_affected {
-            let Some(name) = entry.name.as_deref() else { continue };
-            let eco = entry.ecosystem.as_deref().unwrap_or("");
-            let (pkgs, own_ecosystem): (Vec<usize>, bool) = match crate::products::distro_branch(eco) {
-                // The distribution's own ecosystem names the origin and the
-                // branch exactly, and its versions are package versions.
-                Some(branch) => (
-                    index
-                        .by_branch_origin
-                        .get(&(branch, name))
-                        .cloned()
-                        .unwrap_or_default(),
-                    true,
-                ),
-                None => {
-                    let key = ProductKey::ecosystem(eco, name);
-                    (cache.get_or(&key, || index.resolve(&snap.rules.names(&key))).to_vec(), false)
-                }
+            let Some(name) = entry.name.as_deref() else {
+                continue;
             };
+            let eco = entry.ecosystem.as_deref().unwrap_or("");
+            let (pkgs, own_ecosystem): (Vec<usize>, bool) =
+                match crate::products::distro_branch(eco) {
+                    // The distribution's own ecosystem names the origin and the
+                    // branch exactly, and its versions are package versions.
+                    Some(branch) => (
+                        index
+                            .by_branch_origin
+                            .get(&(branch, name))
+                            .cloned()
+                            .unwrap_or_default(),
+                        true,
+                    ),
+                    None => {
+                        let key = ProductKey::ecosystem(eco, name);
+                        (
+                            cache
+                                .get_or(&key, || index.resolve(&snap.rules.names(&key)))
+                                .to_vec(),
+                            false,
+                        )
+                    }
+                };
             for pi in pkgs {
                 let pkg = &index.packages[pi];
-                let v = if own_ecosystem { pkg.version.as_str() } else { upstream_of(&pkg.version) };
+                let v = if own_ecosystem {
+                    pkg.version.as_str()
+                } else {
+                    upstream_of(&pkg.version)
+                };
                 let (outcome, range) = osv::evaluate(entry, v, &order);
                 findings.entry(pi).or_default().outcomes.push((
                     outcome,
-                    Evidence::Osv { package: format!("{eco}/{name}"), range, outcome: outcome.as_str().into() },
+                    Evidence::Osv {
+                        package: format!("{eco}/{name}"),
+                        range,
+                        outcome: outcome.as_str().into(),
+                    },
                 ));
             }
         }
@@ -319,7 +373,10 @@ fn evaluate_unit(
     // Fixes and decisions name (branch, origin) directly.
     let mut fixes_by_pkg: BTreeMap<usize, Vec<&Fix>> = BTreeMap::new();
     for f in &unit.fixes {
-        if let Some(pkgs) = index.by_branch_origin.get(&(f.branch.as_str(), f.origin.as_str())) {
+        if let Some(pkgs) = index
+            .by_branch_origin
+            .get(&(f.branch.as_str(), f.origin.as_str()))
+        {
             for &pi in pkgs {
                 fixes_by_pkg.entry(pi).or_default().push(f);
             }
@@ -335,7 +392,9 @@ fn evaluate_unit(
             // equals the latest wins.
             let better = match decisions_by_pkg.get(&pi) {
                 None => true,
-                Some(cur) => (d.branch.is_some(), d.at, d.id) > (cur.branch.is_some(), cur.at, cur.id),
+                Some(cur) => {
+                    (d.branch.is_some(), d.at, d.id) > (cur.branch.is_some(), cur.at, cur.id)
+                }
             };
             if better {
                 decisions_by_pkg.insert(pi, d);
@@ -352,7 +411,14 @@ fn evaluate_unit(
         let f = findings.remove(&pi).unwrap_or_default();
         let fixes = fixes_by_pkg.remove(&pi).unwrap_or_default();
         let decision = decisions_by_pkg.get(&pi).copied();
-        out.push(decide(pkg, id, f, &fixes, decision));
+        out.push(decide(
+            pkg,
+            id,
+            f,
+            &fixes,
+            decision,
+            snap.scheme(&pkg.branch),
+        ));
     }
     out
 }
@@ -365,24 +431,43 @@ fn fix_evidence(f: &Fix, canonical: &VulnId) -> Evidence {
             location: f.location.clone(),
             alias: (&f.vuln != canonical).then(|| f.vuln.to_string()),
         },
-        FixKind::NotAffected => Evidence::NotAffected { source: f.source.clone(), location: f.location.clone() },
+        FixKind::NotAffected => Evidence::NotAffected {
+            source: f.source.clone(),
+            location: f.location.clone(),
+        },
     }
 }
 
-fn decide(pkg: &OriginPackage, id: &VulnId, f: Findings, fixes: &[&Fix], decision: Option<&Decision>) -> State {
-    let key = StateKey { branch: pkg.branch.clone(), repo: pkg.repo.clone(), origin: pkg.origin.clone(), vuln: id.clone() };
-    let mut evidence: Vec<Evidence> = Vec::new();
-    let state = |kind, fixed: Option<String>, reason: Option<&str>, evidence: Vec<Evidence>| State {
-        key: key.clone(),
-        kind,
-        version: pkg.version.clone(),
-        fixed_version: fixed,
-        reason: reason.map(str::to_owned),
-        evidence,
+fn decide(
+    pkg: &OriginPackage,
+    id: &VulnId,
+    f: Findings,
+    fixes: &[&Fix],
+    decision: Option<&Decision>,
+    scheme: Scheme,
+) -> State {
+    let key = StateKey {
+        branch: pkg.branch.clone(),
+        repo: pkg.repo.clone(),
+        origin: pkg.origin.clone(),
+        vuln: id.clone(),
     };
+    let mut evidence: Vec<Evidence> = Vec::new();
+    let state =
+        |kind, fixed: Option<String>, reason: Option<&str>, evidence: Vec<Evidence>| State {
+            key: key.clone(),
+            kind,
+            version: pkg.version.clone(),
+            fixed_version: fixed,
+            reason: reason.map(str::to_owned),
+            evidence,
+        };
 
     // What the fixes say.
-    let never: Vec<&&Fix> = fixes.iter().filter(|x| x.kind == FixKind::NotAffected).collect();
+    let never: Vec<&&Fix> = fixes
+        .iter()
+        .filter(|x| x.kind == FixKind::NotAffected)
+        .collect();
     let mut fixed_versions: Vec<(&str, &&Fix)> = fixes
         .iter()
         .filter_map(|x| match &x.kind {
@@ -390,16 +475,16 @@ fn decide(pkg: &OriginPackage, id: &VulnId, f: Findings, fixes: &[&Fix], decisio
             FixKind::NotAffected => None,
         })
         .collect();
-    fixed_versions.sort_by(|a, b| version::compare(a.0, b.0));
+    fixed_versions.sort_by(|a, b| scheme.compare(a.0, b.0));
     // The smallest fix at or below the published version: the package has
     // carried the fix since then.
     let published_fix = fixed_versions
         .iter()
-        .find(|(v, _)| version::compare(&pkg.version, v) != Ordering::Less)
+        .find(|(v, _)| scheme.compare(&pkg.version, v) != Ordering::Less)
         .copied();
     let pending_fix = fixed_versions
         .iter()
-        .find(|(v, _)| version::compare(&pkg.version, v) == Ordering::Less)
+        .find(|(v, _)| scheme.compare(&pkg.version, v) == Ordering::Less)
         .copied();
 
     let mut outcomes = f.outcomes;
@@ -427,7 +512,12 @@ fn decide(pkg: &OriginPackage, id: &VulnId, f: Findings, fixes: &[&Fix], decisio
                     return state(StateKind::Fixed, Some(v.to_owned()), None, evidence);
                 }
                 evidence.extend(source_evidence);
-                return state(StateKind::Vulnerable, pending_fix.map(|p| p.0.to_owned()), Some("decision"), evidence);
+                return state(
+                    StateKind::Vulnerable,
+                    pending_fix.map(|p| p.0.to_owned()),
+                    Some("decision"),
+                    evidence,
+                );
             }
             // Under investigation: the computed state stands, with the
             // decision shown as evidence.
@@ -437,28 +527,49 @@ fn decide(pkg: &OriginPackage, id: &VulnId, f: Findings, fixes: &[&Fix], decisio
     if !never.is_empty() {
         evidence.extend(never.iter().map(|x| fix_evidence(x, id)));
         evidence.extend(source_evidence);
-        let reason = if never.iter().any(|x| x.source.contains("rejections")) { "rejected" } else { "never-affected" };
+        let reason = if never.iter().any(|x| x.source.contains("rejections")) {
+            "rejected"
+        } else {
+            "never-affected"
+        };
         return state(StateKind::NotAffected, None, Some(reason), evidence);
     }
     if let Some((v, fx)) = published_fix {
         evidence.push(fix_evidence(fx, id));
         evidence.extend(source_evidence);
-        let reason = (!version::validate(v)).then_some("fix version is not a valid apk version");
+        let reason = (!scheme.validate(v)).then_some("fix version is not a valid apk version");
         return state(StateKind::Fixed, Some(v.to_owned()), reason, evidence);
     }
     if let Some((v, fx)) = pending_fix {
         evidence.push(fix_evidence(fx, id));
         evidence.extend(source_evidence);
-        return state(StateKind::Vulnerable, Some(v.to_owned()), Some("fix-not-published"), evidence);
+        return state(
+            StateKind::Vulnerable,
+            Some(v.to_owned()),
+            Some("fix-not-published"),
+            evidence,
+        );
     }
     evidence.extend(source_evidence);
     match best {
         Some(Outcome::Affected) => state(StateKind::Vulnerable, None, None, evidence),
-        Some(Outcome::Unbounded) => state(StateKind::PossiblyVulnerable, None, Some("all-versions"), evidence),
-        Some(Outcome::Unknown) => state(StateKind::PossiblyVulnerable, None, Some("version-unknown"), evidence),
-        Some(Outcome::NotAffected) | None => {
-            state(StateKind::NotAffected, None, Some("version-not-affected"), evidence)
-        }
+        Some(Outcome::Unbounded) => state(
+            StateKind::PossiblyVulnerable,
+            None,
+            Some("all-versions"),
+            evidence,
+        ),
+        Some(Outcome::Unknown) => state(
+            StateKind::PossiblyVulnerable,
+            None,
+            Some("version-unknown"),
+            evidence,
+        ),
+        Some(Outcome::NotAffected) | None => state(
+            StateKind::NotAffected,
+            None,
+            Some("version-not-affected"),
+            evidence,
+        ),
     }
 }
-

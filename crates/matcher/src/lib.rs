@@ -23,5 +23,5 @@ pub mod versions;
 
 pub use engine::{Snapshot, compute};
 pub use outcome::Outcome;
-pub use products::record_products;
+pub use products::{package_names, record_products, versioned_stem};
 pub use rules::{MappingRules, ProductKey};

@@ -9,7 +9,10 @@ use crate::outcome::Outcome;
 use crate::rules::ProductKey;
 
 fn unquoted(cpe: &Cpe, a: Attribute) -> String {
-    cpe.get(a).unquoted().map(|s| s.into_owned()).unwrap_or_default()
+    cpe.get(a)
+        .unquoted()
+        .map(|s| s.into_owned())
+        .unwrap_or_default()
 }
 
 /// The product key of a parsed CPE: vendor, product and target_sw,
@@ -37,8 +40,12 @@ pub fn products(rec: &Vulnerability) -> Vec<ProductKey> {
         return Vec::new();
     }
     let prepared = PreparedConfigurations::new(&rec.configurations);
-    let mut out: Vec<ProductKey> =
-        prepared.vulnerable_products().into_iter().map(key_of).filter(|k| !k.product.is_empty()).collect();
+    let mut out: Vec<ProductKey> = prepared
+        .vulnerable_products()
+        .into_iter()
+        .map(key_of)
+        .filter(|k| !k.product.is_empty())
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -75,7 +82,10 @@ impl<'a> NvdRecord<'a> {
                 candidates.push((key, candidate));
             }
         }
-        Self { prepared, candidates }
+        Self {
+            prepared,
+            candidates,
+        }
     }
 
     /// What the configurations say about `product` at `version`; `None` when
@@ -87,7 +97,9 @@ impl<'a> NvdRecord<'a> {
         order: &dyn VersionOrder,
         platform: &dyn Platform,
     ) -> Option<(Outcome, Evidence)> {
-        let eval = self.prepared.evaluate(&Candidate { product, version }, order, platform);
+        let eval = self
+            .prepared
+            .evaluate(&Candidate { product, version }, order, platform);
         let outcome = eval.outcome()?;
         let config = eval.deciding()?;
         let m = config.deciding()?;

@@ -16,7 +16,10 @@ use crate::outcome::Outcome;
 
 fn event_version(e: &OsvEvent) -> &str {
     match e {
-        OsvEvent::Introduced(v) | OsvEvent::Fixed(v) | OsvEvent::LastAffected(v) | OsvEvent::Limit(v) => v,
+        OsvEvent::Introduced(v)
+        | OsvEvent::Fixed(v)
+        | OsvEvent::LastAffected(v)
+        | OsvEvent::Limit(v) => v,
     }
 }
 
@@ -45,7 +48,10 @@ pub fn describe(events: &[OsvEvent]) -> String {
 
 /// Evaluates one range's events for version `v`.
 fn range_affects(events: &[OsvEvent], v: &str, order: &dyn VersionOrder) -> Option<bool> {
-    let mut sorted: Vec<&OsvEvent> = events.iter().filter(|e| !matches!(e, OsvEvent::Limit(_))).collect();
+    let mut sorted: Vec<&OsvEvent> = events
+        .iter()
+        .filter(|e| !matches!(e, OsvEvent::Limit(_)))
+        .collect();
     let mut unsortable = false;
     sorted.sort_by(|a, b| {
         cmp_event(event_version(a), event_version(b), order).unwrap_or_else(|| {
@@ -73,20 +79,26 @@ fn range_affects(events: &[OsvEvent], v: &str, order: &dyn VersionOrder) -> Opti
 /// Evaluates one entry for version `v` (the full package version for the
 /// distribution's own ecosystem, the upstream version otherwise).
 pub fn evaluate(entry: &OsvAffected, v: &str, order: &dyn VersionOrder) -> (Outcome, String) {
-    if entry.versions.iter().any(|x| x == v || order.compare(x, v) == Some(Ordering::Equal)) {
+    if entry
+        .versions
+        .iter()
+        .any(|x| x == v || order.compare(x, v) == Some(Ordering::Equal))
+    {
         return (Outcome::Affected, format!("version {v} listed"));
     }
     let mut unknown: Option<String> = None;
     let mut evaluated = false;
     for r in &entry.ranges {
         match r.kind {
-            OsvRangeKind::Ecosystem | OsvRangeKind::Semver => match range_affects(&r.events, v, order) {
-                Some(true) => return (Outcome::Affected, describe(&r.events)),
-                Some(false) => evaluated = true,
-                None => {
-                    unknown.get_or_insert_with(|| describe(&r.events));
+            OsvRangeKind::Ecosystem | OsvRangeKind::Semver => {
+                match range_affects(&r.events, v, order) {
+                    Some(true) => return (Outcome::Affected, describe(&r.events)),
+                    Some(false) => evaluated = true,
+                    None => {
+                        unknown.get_or_insert_with(|| describe(&r.events));
+                    }
                 }
-            },
+            }
             OsvRangeKind::Git | OsvRangeKind::Other(_) => {
                 unknown.get_or_insert_with(|| format!("{:?} range", r.kind));
             }
@@ -114,14 +126,21 @@ mod tests {
             ecosystem: Some("Alpine:v3.18".into()),
             name: Some("openssl".into()),
             purl: None,
-            ranges: vec![OsvRange { kind: OsvRangeKind::Ecosystem, repo: None, events }],
+            ranges: vec![OsvRange {
+                kind: OsvRangeKind::Ecosystem,
+                repo: None,
+                events,
+            }],
             versions: vec![],
         }
     }
 
     #[test]
     fn introduced_fixed() {
-        let e = entry(vec![OsvEvent::Introduced("0".into()), OsvEvent::Fixed("3.1.4-r0".into())]);
+        let e = entry(vec![
+            OsvEvent::Introduced("0".into()),
+            OsvEvent::Fixed("3.1.4-r0".into()),
+        ]);
         assert_eq!(evaluate(&e, "3.1.3-r0", &ApkOrder).0, Outcome::Affected);
         assert_eq!(evaluate(&e, "3.1.4-r0", &ApkOrder).0, Outcome::NotAffected);
         assert_eq!(evaluate(&e, "3.1.4-r1", &ApkOrder).0, Outcome::NotAffected);

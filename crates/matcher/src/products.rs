@@ -11,6 +11,41 @@ use secfixes_model::cve5::CveAffected;
 use crate::nvd;
 use crate::rules::ProductKey;
 
+/// The name of a versioned origin without its version, when it has one:
+/// `ffmpeg4` → `ffmpeg`, `postgresql15` → `postgresql`, `lua5.4` → `lua`,
+/// `libgit2-1.0` → `libgit2`, `gtk+3.0` → `gtk+`. Distributions package
+/// several release series of one upstream side by side under such names, and
+/// vulnerability sources name the upstream product. The stem must keep at
+/// least three characters (`x264` and `lz4` have none).
+pub fn versioned_stem(name: &str) -> Option<&str> {
+    let version_start = name
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    let (stem, version) = name.split_at(version_start);
+    if !version.starts_with(|c: char| c.is_ascii_digit()) || version.ends_with('.') {
+        return None;
+    }
+    let stem = match stem.strip_suffix('-') {
+        Some(s) => s,
+        // Without a dash the version must follow a letter or `+`
+        // (`python3`, `gtk+3.0`), not a digit that is part of the name.
+        None if stem.ends_with(|c: char| c.is_ascii_lowercase() || c == '+') => stem,
+        None => return None,
+    };
+    (stem.len() >= 3).then_some(stem)
+}
+
+/// Every name under which sources may refer to a package: its origin, the
+/// origin's versioned stem, and its binary packages.
+pub fn package_names(pkg: &secfixes_model::OriginPackage) -> impl Iterator<Item = &str> {
+    std::iter::once(pkg.origin.as_str())
+        .chain(versioned_stem(&pkg.origin))
+        .chain(pkg.binaries.iter().map(String::as_str))
+}
+
 /// The ecosystem prefix of the distribution's own OSV records. Records of
 /// `Alpine:v3.18` name the origin package and the branch exactly.
 pub const DISTRO_ECOSYSTEM: &str = "Alpine";
@@ -53,7 +88,11 @@ pub fn ecosystem_of_collection(url: &str) -> Option<&'static str> {
 pub fn cve5_keys(entry: &CveAffected) -> Vec<ProductKey> {
     let mut out = Vec::new();
     if let Some(product) = entry.product.as_deref().filter(|p| !is_placeholder(p)) {
-        let vendor = entry.vendor.as_deref().filter(|v| !is_placeholder(v)).unwrap_or("");
+        let vendor = entry
+            .vendor
+            .as_deref()
+            .filter(|v| !is_placeholder(v))
+            .unwrap_or("");
         out.push(ProductKey::new(vendor, product, ""));
     }
     for cpe in &entry.cpes {
@@ -62,7 +101,11 @@ pub fn cve5_keys(entry: &CveAffected) -> Vec<ProductKey> {
         }
     }
     if let Some(name) = entry.package_name.as_deref().filter(|p| !is_placeholder(p)) {
-        match entry.collection_url.as_deref().and_then(ecosystem_of_collection) {
+        match entry
+            .collection_url
+            .as_deref()
+            .and_then(ecosystem_of_collection)
+        {
             Some(eco) => out.push(ProductKey::ecosystem(eco, name)),
             None => out.push(ProductKey::new("", name, "")),
         }
@@ -75,12 +118,21 @@ pub fn cve5_keys(entry: &CveAffected) -> Vec<ProductKey> {
 /// CNAs write `n/a` or `unspecified` where they have no vendor or product.
 fn is_placeholder(s: &str) -> bool {
     let s = s.trim();
-    s.is_empty() || s.eq_ignore_ascii_case("n/a") || s.eq_ignore_ascii_case("unspecified") || s == "*" || s == "-"
+    s.is_empty()
+        || s.eq_ignore_ascii_case("n/a")
+        || s.eq_ignore_ascii_case("unspecified")
+        || s == "*"
+        || s == "-"
 }
 
 /// A CVE 5 entry's product in words, for evidence.
 pub fn cve5_label(entry: &CveAffected) -> String {
-    match (&entry.vendor, &entry.product, &entry.collection_url, &entry.package_name) {
+    match (
+        &entry.vendor,
+        &entry.product,
+        &entry.collection_url,
+        &entry.package_name,
+    ) {
         (_, _, Some(url), Some(name)) => format!("{url} {name}"),
         (Some(v), Some(p), _, _) => format!("{v}:{p}"),
         (None, Some(p), _, _) => p.clone(),
@@ -100,7 +152,10 @@ pub fn record_products(rec: &Vulnerability) -> Vec<ProductKey> {
     }
     for e in &rec.osv_affected {
         if let Some(name) = e.name.as_deref() {
-            out.push(ProductKey::ecosystem(e.ecosystem.as_deref().unwrap_or(""), name));
+            out.push(ProductKey::ecosystem(
+                e.ecosystem.as_deref().unwrap_or(""),
+                name,
+            ));
         }
     }
     out.sort();
@@ -114,9 +169,38 @@ mod tests {
 
     #[test]
     fn collection_urls() {
-        assert_eq!(ecosystem_of_collection("https://pypi.python.org"), Some("pypi"));
-        assert_eq!(ecosystem_of_collection("https://www.npmjs.com/"), Some("npm"));
+        assert_eq!(
+            ecosystem_of_collection("https://pypi.python.org"),
+            Some("pypi")
+        );
+        assert_eq!(
+            ecosystem_of_collection("https://www.npmjs.com/"),
+            Some("npm")
+        );
         assert_eq!(ecosystem_of_collection("https://example.org"), None);
+    }
+
+    #[test]
+    fn versioned_stems() {
+        let cases = [
+            ("ffmpeg4", Some("ffmpeg")),
+            ("postgresql15", Some("postgresql")),
+            ("lua5.4", Some("lua")),
+            ("libgit2-1.0", Some("libgit2")),
+            ("gtk+3.0", Some("gtk+")),
+            ("python3", Some("python")),
+            ("openjdk11", Some("openjdk")),
+            ("x264", None),
+            ("lz4", None),
+            ("curl", None),
+            ("qt5-qtbase", None),
+            ("py3-foo", None),
+            ("libgit2", Some("libgit")),
+            ("1234", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(versioned_stem(name), want, "{name}");
+        }
     }
 
     #[test]

@@ -97,6 +97,10 @@ pub struct ExcludeRule {
     /// The product; `*` or absent for any.
     #[serde(default)]
     pub product: Option<String>,
+    /// The CPE `target_sw` (plugins of another product: `jenkins`,
+    /// `wordpress`); absent for any.
+    #[serde(default)]
+    pub target_sw: Option<String>,
     /// An origin that is never matched by name (`alpine-base`, `docs`).
     #[serde(default)]
     pub origin: Option<String>,
@@ -178,17 +182,18 @@ impl MappingRules {
 
     /// Whether an origin is excluded from name matching.
     pub fn origin_excluded(&self, origin: &str) -> bool {
-        self.exclude
-            .iter()
-            .any(|e| e.origin.as_deref() == Some(origin) && e.vendor.is_none() && e.product.is_none())
+        self.exclude.iter().any(|e| {
+            e.origin.as_deref() == Some(origin) && e.vendor.is_none() && e.product.is_none()
+        })
     }
 
     fn key_excluded(&self, key: &ProductKey) -> bool {
         self.exclude.iter().any(|e| {
             e.origin.is_none()
-                && (e.vendor.is_some() || e.product.is_some())
+                && (e.vendor.is_some() || e.product.is_some() || e.target_sw.is_some())
                 && any_or(e.vendor.as_deref(), &key.vendor)
                 && any_or(e.product.as_deref(), &key.product)
+                && any_or(e.target_sw.as_deref(), &key.target_sw)
         })
     }
 
@@ -207,7 +212,10 @@ impl MappingRules {
         let explicit: Vec<&ProductRule> = self
             .products
             .iter()
-            .filter(|r| r.product.eq_ignore_ascii_case(&key.product) && any_or(r.vendor.as_deref(), &key.vendor))
+            .filter(|r| {
+                r.product.eq_ignore_ascii_case(&key.product)
+                    && any_or(r.vendor.as_deref(), &key.vendor)
+            })
             .collect();
         if let Some(rule) = explicit.first() {
             // The most specific rule wins: one naming the vendor beats a
@@ -222,11 +230,19 @@ impl MappingRules {
             return out;
         }
         if let Some(eco) = key.ecosystem_name() {
-            for r in self.ecosystem.iter().filter(|r| r.key.eq_ignore_ascii_case(eco)) {
+            for r in self
+                .ecosystem
+                .iter()
+                .filter(|r| r.key.eq_ignore_ascii_case(eco))
+            {
                 push(prefixed(r, &key.product), &mut out);
             }
         } else if !key.target_sw.is_empty() {
-            for r in self.target_sw.iter().filter(|r| r.key.eq_ignore_ascii_case(&key.target_sw)) {
+            for r in self
+                .target_sw
+                .iter()
+                .filter(|r| r.key.eq_ignore_ascii_case(&key.target_sw))
+            {
                 push(prefixed(r, &key.product), &mut out);
             }
         }
@@ -242,7 +258,11 @@ fn prefixed(rule: &PrefixRule, product: &str) -> String {
         p = p.replace(from.as_str(), to);
     }
     let p = dashed(&p);
-    if p.starts_with(&rule.prefix) { p } else { format!("{}{p}", rule.prefix) }
+    if p.starts_with(&rule.prefix) {
+        p
+    } else {
+        format!("{}{p}", rule.prefix)
+    }
 }
 
 /// The default rules (TOML).
@@ -282,10 +302,21 @@ mod tests {
     fn explicit_rules_win_and_vendor_specific_beats_wildcard() {
         let r = MappingRules::defaults();
         assert_eq!(names(&r, "apache", "http_server", ""), vec!["apache2"]);
-        assert_eq!(names(&r, "mozilla", "network_security_services", ""), vec!["nss"]);
+        assert_eq!(
+            names(&r, "mozilla", "network_security_services", ""),
+            vec!["nss"]
+        );
         let mut custom = MappingRules::default();
-        custom.products.push(ProductRule { vendor: None, product: "x".into(), origins: vec!["any".into()] });
-        custom.products.push(ProductRule { vendor: Some("v".into()), product: "x".into(), origins: vec!["vx".into()] });
+        custom.products.push(ProductRule {
+            vendor: None,
+            product: "x".into(),
+            origins: vec!["any".into()],
+        });
+        custom.products.push(ProductRule {
+            vendor: Some("v".into()),
+            product: "x".into(),
+            origins: vec!["vx".into()],
+        });
         assert_eq!(names(&custom, "v", "x", ""), vec!["vx"]);
         assert_eq!(names(&custom, "w", "x", ""), vec!["any"]);
     }
@@ -295,8 +326,18 @@ mod tests {
         let r = MappingRules::defaults();
         assert!(r.origin_excluded("alpine-base"));
         assert!(names(&r, "x", "alpine-base", "").is_empty());
+        // Plugins of other products and vendors whose products collide.
+        assert!(names(&r, "jenkins", "git", "jenkins").is_empty());
+        assert!(names(&r, "x", "email", "wordpress").is_empty());
+        assert!(names(&r, "samsung", "email", "").is_empty());
+        assert_eq!(names(&r, "git-scm", "git", ""), vec!["git"]);
         let mut custom = MappingRules::default();
-        custom.exclude.push(ExcludeRule { vendor: Some("evil".into()), product: Some("curl".into()), origin: None });
+        custom.exclude.push(ExcludeRule {
+            vendor: Some("evil".into()),
+            product: Some("curl".into()),
+            target_sw: None,
+            origin: None,
+        });
         assert!(names(&custom, "evil", "curl", "").is_empty());
         assert_eq!(names(&custom, "haxx", "curl", ""), vec!["curl"]);
     }
@@ -304,8 +345,14 @@ mod tests {
     #[test]
     fn ecosystems() {
         let r = MappingRules::defaults();
-        assert_eq!(r.names(&ProductKey::ecosystem("PyPI", "Jinja2"))[0], "py3-jinja2");
-        assert_eq!(r.names(&ProductKey::ecosystem("RubyGems", "rack"))[0], "ruby-rack");
+        assert_eq!(
+            r.names(&ProductKey::ecosystem("PyPI", "Jinja2"))[0],
+            "py3-jinja2"
+        );
+        assert_eq!(
+            r.names(&ProductKey::ecosystem("RubyGems", "rack"))[0],
+            "ruby-rack"
+        );
     }
 
     #[test]

@@ -22,9 +22,69 @@ pub struct ApkOrder;
 
 impl VersionOrder for ApkOrder {
     fn compare(&self, a: &str, b: &str) -> Option<Ordering> {
-        let a = normalize_upstream(a)?;
-        let b = normalize_upstream(b)?;
-        Some(version::compare(&a, &b))
+        match (normalize_upstream(a), normalize_upstream(b)) {
+            (Some(a), Some(b)) => Some(version::compare(
+                &strip_trailing_zeros(&a),
+                &strip_trailing_zeros(&b),
+            )),
+            // One side is not an apk version (`0.9.8za`, `0.9.6-15`), but the
+            // numbers before the odd part may already decide: 3.0.8 is after
+            // 0.9.8-anything.
+            _ => numeric_head_compare(a, b),
+        }
+    }
+}
+
+/// Compares the leading dot-separated numbers of two versions, component by
+/// component, numerically; `None` when they agree as far as both go (the
+/// rest would decide, and cannot be read), or when either side has fewer
+/// than two dotted numbers (`2021-12-13` is a date, not version 2021).
+pub fn numeric_head_compare(a: &str, b: &str) -> Option<Ordering> {
+    fn head(v: &str) -> Vec<&str> {
+        let v = v.trim().trim_start_matches(['v', 'V']);
+        let end = v
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(v.len());
+        v[..end].split('.').filter(|c| !c.is_empty()).collect()
+    }
+    let (ha, hb) = (head(a), head(b));
+    if ha.len() < 2 || hb.len() < 2 {
+        return None;
+    }
+    let mut ha = ha.into_iter();
+    let mut hb = hb.into_iter();
+    loop {
+        match (ha.next(), hb.next()) {
+            (Some(x), Some(y)) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                let ord = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+                if ord != Ordering::Equal {
+                    return Some(ord);
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Drops trailing `.0` components of the numeric head (`2.4.0` → `2.4`,
+/// `2.0.0_rc1` → `2_rc1`): upstream projects and NVD write `2.4` and
+/// `2.4.0` for the same release, while apk orders `2.4 < 2.4.0`.
+fn strip_trailing_zeros(v: &str) -> Cow<'_, str> {
+    let head_len = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let head = &v[..head_len];
+    let mut end = head.len();
+    while head[..end].ends_with(".0") && head[..end - 2].contains(|c: char| c.is_ascii_digit()) {
+        end -= 2;
+    }
+    if end == head.len() {
+        Cow::Borrowed(v)
+    } else if head_len == v.len() {
+        Cow::Borrowed(&v[..end])
+    } else {
+        Cow::Owned(format!("{}{}", &head[..end], &v[head_len..]))
     }
 }
 
@@ -65,7 +125,9 @@ pub fn normalize_upstream(v: &str) -> Option<Cow<'_, str>> {
 /// `1.0-rc.1` → `1.0_rc1`; `2.0beta3` → `2.0_beta3`; `9.3p2` → `9.3_p2`.
 fn rewrite_suffixes(s: &str) -> Option<String> {
     // The numeric head: digits and dots.
-    let head_len = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let head_len = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (head, mut rest) = s.split_at(head_len);
     let head = head.trim_end_matches('.');
     if head.is_empty() {
@@ -100,7 +162,9 @@ fn rewrite_suffixes(s: &str) -> Option<String> {
         };
         rest = &rest[name.len()..];
         rest = rest.trim_start_matches(['.', '-']);
-        let digits_len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits_len = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         out.push('_');
         out.push_str(suffix);
         out.push_str(&rest[..digits_len]);
@@ -112,7 +176,9 @@ fn rewrite_suffixes(s: &str) -> Option<String> {
 /// The upstream part of an apk package version: without `-rN`.
 pub fn upstream_of(pkgver: &str) -> &str {
     match pkgver.rfind("-r") {
-        Some(i) if pkgver[i + 2..].bytes().all(|b| b.is_ascii_digit()) && i + 2 < pkgver.len() => &pkgver[..i],
+        Some(i) if pkgver[i + 2..].bytes().all(|b| b.is_ascii_digit()) && i + 2 < pkgver.len() => {
+            &pkgver[..i]
+        }
         _ => pkgver,
     }
 }
@@ -160,6 +226,33 @@ mod tests {
         assert_eq!(o.compare("2.15.0", "2.15.0"), Some(Ordering::Equal));
         assert_eq!(o.compare("1.1.1k", "1.1.1l"), Some(Ordering::Less));
         assert_eq!(o.compare("2021-12-13", "1.0"), None);
+    }
+
+    #[test]
+    fn unreadable_versions_are_decided_by_their_numbers_when_possible() {
+        let o = ApkOrder;
+        // OpenSSL's double-letter releases and Red Hat's build suffixes.
+        assert_eq!(o.compare("3.0.8", "0.9.8za"), Some(Ordering::Greater));
+        assert_eq!(o.compare("3.0.8", "0.9.6-15"), Some(Ordering::Greater));
+        assert_eq!(o.compare("0.9.8zb", "1.0.1"), Some(Ordering::Less));
+        assert_eq!(o.compare("0.9.8", "0.9.8za"), None);
+        assert_eq!(o.compare("1.0.2za", "1.0.2"), None);
+        assert_eq!(o.compare("2021-12-13", "2021-11-01"), None);
+        assert_eq!(o.compare("20210101", "2021-01-01"), None);
+    }
+
+    #[test]
+    fn trailing_zero_components_are_equal_upstream() {
+        let o = ApkOrder;
+        assert_eq!(o.compare("2.4", "2.4.0"), Some(Ordering::Equal));
+        assert_eq!(o.compare("2.4.0.0", "2.4"), Some(Ordering::Equal));
+        assert_eq!(o.compare("2.4", "2.4.1"), Some(Ordering::Less));
+        assert_eq!(o.compare("2.40", "2.4"), Some(Ordering::Greater));
+        assert_eq!(o.compare("1.0", "1"), Some(Ordering::Equal));
+        assert_eq!(o.compare("10", "1"), Some(Ordering::Greater));
+        assert_eq!(o.compare("2.0.0_rc1", "2.0_rc1"), Some(Ordering::Equal));
+        assert_eq!(o.compare("2.0.0_rc1", "2.0.0"), Some(Ordering::Less));
+        assert_eq!(o.compare("1.0a", "1.0"), Some(Ordering::Greater));
     }
 
     #[test]

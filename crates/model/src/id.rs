@@ -47,7 +47,10 @@ const MAX_LEN: usize = 128;
 impl VulnId {
     /// Parses an identifier; see the type documentation for the rules.
     pub fn new(value: &str) -> Result<Self, InvalidVulnId> {
-        let bad = |reason| InvalidVulnId { value: value.to_owned(), reason };
+        let bad = |reason| InvalidVulnId {
+            value: value.to_owned(),
+            reason,
+        };
         if value.is_empty() {
             return Err(bad("empty"));
         }
@@ -57,7 +60,11 @@ impl VulnId {
         if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("contains whitespace or control characters"));
         }
-        if !value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        if !value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
             return Err(bad("does not start with a letter or digit"));
         }
         let normalised = if value.len() > 4 && value[..4].eq_ignore_ascii_case("cve-") {
@@ -137,13 +144,19 @@ mod tests {
 
     #[test]
     fn cve_prefix_is_normalised() {
-        assert_eq!(VulnId::new("cve-2021-44228").unwrap().as_str(), "CVE-2021-44228");
+        assert_eq!(
+            VulnId::new("cve-2021-44228").unwrap().as_str(),
+            "CVE-2021-44228"
+        );
         assert_eq!(VulnId::new("CVE-2021-44228").unwrap().kind(), IdKind::Cve);
     }
 
     #[test]
     fn kinds() {
-        assert_eq!(VulnId::new("GHSA-h5c8-rqwp-cp95").unwrap().kind(), IdKind::Ghsa);
+        assert_eq!(
+            VulnId::new("GHSA-h5c8-rqwp-cp95").unwrap().kind(),
+            IdKind::Ghsa
+        );
         assert_eq!(VulnId::new("XSA-182").unwrap().kind(), IdKind::Xsa);
         assert_eq!(VulnId::new("CVE-46838").unwrap().kind(), IdKind::Other);
         assert_eq!(VulnId::new("CVE-2018-128911").unwrap().kind(), IdKind::Cve);

@@ -22,8 +22,8 @@ pub mod vuln;
 
 pub use id::{InvalidVulnId, VulnId};
 pub use tracker::{
-    Decision, DecisionStatus, Evidence, Fix, FixKind, Justification, OriginPackage, State, StateKey,
-    StateKind,
+    Decision, DecisionStatus, Evidence, Fix, FixKind, Justification, OriginPackage, State,
+    StateKey, StateKind,
 };
 pub use version_order::VersionOrder;
 pub use vuln::{

@@ -197,8 +197,12 @@ pub enum StateKind {
 
 impl StateKind {
     /// Every state, in display order.
-    pub const ALL: [Self; 4] =
-        [Self::Vulnerable, Self::PossiblyVulnerable, Self::Fixed, Self::NotAffected];
+    pub const ALL: [Self; 4] = [
+        Self::Vulnerable,
+        Self::PossiblyVulnerable,
+        Self::Fixed,
+        Self::NotAffected,
+    ];
 
     /// The stable spelling.
     pub fn as_str(self) -> &'static str {

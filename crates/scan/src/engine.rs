@@ -73,7 +73,10 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
     }
     let no_fixes = OriginFixes::default();
 
-    let mut summary = Summary { installed: input.installed.len(), ..Summary::default() };
+    let mut summary = Summary {
+        installed: input.installed.len(),
+        ..Summary::default()
+    };
     let mut packages = Vec::new();
     for p in input.installed {
         let known = input.fixes.origin(&p.origin);
@@ -84,7 +87,10 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         }
         summary.covered += 1;
         let known = known.unwrap_or(&no_fixes);
-        let tag = p.tag.as_deref().or_else(|| input.world.and_then(|w| w.tag_of(&p.name)));
+        let tag = p
+            .tag
+            .as_deref()
+            .or_else(|| input.world.and_then(|w| w.tag_of(&p.name)));
         let mut finding = PackageFinding {
             name: p.name.clone(),
             version: p.version.clone(),
@@ -103,8 +109,10 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         let installed = match scheme.parse(&p.version) {
             Ok(v) => v,
             Err(e) => {
-                finding.cannot_evaluate =
-                    Some(format!("installed version {:?} is not a valid {scheme} version: {e}", p.version));
+                finding.cannot_evaluate = Some(format!(
+                    "installed version {:?} is not a valid {scheme} version: {e}",
+                    p.version
+                ));
                 summary.cannot_evaluate += 1;
                 packages.push(finding);
                 continue;
@@ -116,12 +124,28 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         let mut contained: HashMap<&VulnId, &SchemedVersion> = HashMap::new();
         for f in &known.fixes {
             if installed < f.version {
-                let source = input.fixes.sources().get(f.source).cloned().unwrap_or_default();
+                let source = input
+                    .fixes
+                    .sources()
+                    .get(f.source)
+                    .cloned()
+                    .unwrap_or_default();
                 match pending.get_mut(&f.id) {
                     Some(cur) if cur.version >= f.version => {}
-                    Some(cur) => *cur = Pending { version: f.version.clone(), source },
+                    Some(cur) => {
+                        *cur = Pending {
+                            version: f.version.clone(),
+                            source,
+                        }
+                    }
                     None => {
-                        pending.insert(&f.id, Pending { version: f.version.clone(), source });
+                        pending.insert(
+                            &f.id,
+                            Pending {
+                                version: f.version.clone(),
+                                source,
+                            },
+                        );
                     }
                 }
             } else {
@@ -138,10 +162,16 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
                 if s.state == StateKind::NotAffected || known.not_affected.contains(&s.vuln) {
                     continue;
                 }
-                let fixed = s.fixed_version.as_deref().and_then(|f| scheme.parse(f).ok());
+                let fixed = s
+                    .fixed_version
+                    .as_deref()
+                    .and_then(|f| scheme.parse(f).ok());
                 match fixed {
                     Some(f) if installed < f => {
-                        pending.entry(&s.vuln).or_insert(Pending { version: f, source: t.label.to_owned() });
+                        pending.entry(&s.vuln).or_insert(Pending {
+                            version: f,
+                            source: t.label.to_owned(),
+                        });
                     }
                     // Fixed at or below the installed version.
                     Some(_) => {}
@@ -170,13 +200,17 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         finding.open.sort_by(|a, b| a.id.cmp(&b.id));
 
         // Availability.
-        let best = candidates.as_ref().map(|c| best_available(c, &p.name, tag, input.repos.unwrap_or_default(), scheme));
+        let best = candidates
+            .as_ref()
+            .map(|c| best_available(c, &p.name, tag, input.repos.unwrap_or_default(), scheme));
         let mut order: Vec<(&VulnId, Pending)> = pending.into_iter().collect();
         order.sort_by(|a, b| a.1.version.cmp(&b.1.version).then_with(|| a.0.cmp(b.0)));
         finding.fixed_version = order.last().map(|(_, p)| p.version.as_str().to_owned());
         let mut available_count = 0;
         for (id, pend) in &order {
-            let available = best.as_ref().map(|b| b.as_ref().is_some_and(|b| *b >= pend.version));
+            let available = best
+                .as_ref()
+                .map(|b| b.as_ref().is_some_and(|b| *b >= pend.version));
             if available == Some(true) {
                 available_count += 1;
             }
@@ -188,7 +222,10 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
                 source: pend.source.clone(),
             });
         }
-        finding.available_version = best.as_ref().and_then(|b| b.as_ref()).map(|b| b.as_str().to_owned());
+        finding.available_version = best
+            .as_ref()
+            .and_then(|b| b.as_ref())
+            .map(|b| b.as_str().to_owned());
         finding.availability = match &best {
             None => Availability::Unknown,
             Some(None) => Availability::NotInRepositories,
@@ -208,8 +245,15 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
         summary.open += finding.open.len();
         packages.push(finding);
     }
-    packages.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| scheme.compare(&a.version, &b.version)));
-    let ids: HashSet<&VulnId> = packages.iter().flat_map(|p| p.fixes.iter().map(|f| &f.id)).collect();
+    packages.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| scheme.compare(&a.version, &b.version))
+    });
+    let ids: HashSet<&VulnId> = packages
+        .iter()
+        .flat_map(|p| p.fixes.iter().map(|f| &f.id))
+        .collect();
     summary.fixable_ids = ids.len();
 
     Report {
@@ -224,7 +268,10 @@ pub fn scan(input: &ScanInput<'_>) -> Report {
 
 /// For each installed name, the (repository index, version) pairs the
 /// repositories offer.
-fn candidates<'a>(installed: &[Installed], repos: &[AvailableRepo<'a>]) -> HashMap<&'a str, Vec<(usize, &'a str)>> {
+fn candidates<'a>(
+    installed: &[Installed],
+    repos: &[AvailableRepo<'a>],
+) -> HashMap<&'a str, Vec<(usize, &'a str)>> {
     let names: HashSet<&str> = installed.iter().map(|p| p.name.as_str()).collect();
     let mut out: HashMap<&'a str, Vec<(usize, &'a str)>> = HashMap::with_capacity(names.len());
     for (i, r) in repos.iter().enumerate() {
@@ -250,14 +297,23 @@ fn best_available(
 ) -> Option<SchemedVersion> {
     let list = candidates.get(name)?;
     list.iter()
-        .filter(|(i, _)| repos.get(*i).is_some_and(|r| r.tag.is_none() || r.tag == tag))
+        .filter(|(i, _)| {
+            repos
+                .get(*i)
+                .is_some_and(|r| r.tag.is_none() || r.tag == tag)
+        })
         .filter_map(|(_, v)| scheme.parse(v).ok())
         .max()
 }
 
 /// A warning for each unreadable record of the installed database.
 pub fn installed_warnings(errors: &[secfixes_apk::stanza::StanzaError]) -> Vec<Warning> {
-    errors.iter().map(|e| Warning::InstalledRecord { message: e.to_string() }).collect()
+    errors
+        .iter()
+        .map(|e| Warning::InstalledRecord {
+            message: e.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -292,17 +348,32 @@ mod tests {
     }
 
     fn entry<'a>(name: &'a str, version: &'a str, origin: &'a str) -> IndexEntry<'a> {
-        IndexEntry { name, version, origin, line: 1 }
+        IndexEntry {
+            name,
+            version,
+            origin,
+            line: 1,
+        }
     }
 
     #[test]
     fn an_id_listed_twice_stays_pending_until_the_last_fix() {
         let t = table();
         let installed = [pkg("intel-ucode", "20201112-r0", "intel-ucode", None)];
-        let r = scan(&ScanInput { installed: &installed, world: None, fixes: &t, repos: None, tracker: None, branch: None });
+        let r = scan(&ScanInput {
+            installed: &installed,
+            world: None,
+            fixes: &t,
+            repos: None,
+            tracker: None,
+            branch: None,
+        });
         let f = &r.packages[0].fixes;
         assert_eq!(f.len(), 1, "CVE-2020-8694 (20201110-r0) is fixed");
-        assert_eq!((f[0].id.as_str(), f[0].fixed_version.as_str()), ("CVE-2020-8698", "20210216-r0"));
+        assert_eq!(
+            (f[0].id.as_str(), f[0].fixed_version.as_str()),
+            ("CVE-2020-8698", "20210216-r0")
+        );
         assert_eq!(f[0].partially_fixed_in.as_deref(), Some("20201112-r0"));
         assert_eq!(f[0].source, "main.json");
     }
@@ -310,12 +381,29 @@ mod tests {
     #[test]
     fn partial_availability_and_tags() {
         let t = table();
-        let installed = [pkg("curl", "7.79.0-r0", "curl", None), pkg("libcurl", "7.79.0-r0", "curl", Some("edge"))];
-        let main = [entry("curl", "7.79.1-r0", "curl"), entry("libcurl", "7.79.1-r0", "curl")];
-        let edge = [entry("curl", "7.80.0-r0", "curl"), entry("libcurl", "7.80.0-r0", "curl")];
+        let installed = [
+            pkg("curl", "7.79.0-r0", "curl", None),
+            pkg("libcurl", "7.79.0-r0", "curl", Some("edge")),
+        ];
+        let main = [
+            entry("curl", "7.79.1-r0", "curl"),
+            entry("libcurl", "7.79.1-r0", "curl"),
+        ];
+        let edge = [
+            entry("curl", "7.80.0-r0", "curl"),
+            entry("libcurl", "7.80.0-r0", "curl"),
+        ];
         let repos = [
-            AvailableRepo { label: "main", tag: None, entries: &main },
-            AvailableRepo { label: "edge", tag: Some("edge"), entries: &edge },
+            AvailableRepo {
+                label: "main",
+                tag: None,
+                entries: &main,
+            },
+            AvailableRepo {
+                label: "edge",
+                tag: Some("edge"),
+                entries: &edge,
+            },
         ];
         let r = scan(&ScanInput {
             installed: &installed,
@@ -329,21 +417,50 @@ mod tests {
         let curl = &r.packages[0];
         assert_eq!(curl.availability, Availability::Partial);
         assert_eq!(curl.available_version.as_deref(), Some("7.79.1-r0"));
-        let avail: Vec<_> = curl.fixes.iter().map(|f| (f.id.as_str(), f.available)).collect();
-        assert_eq!(avail, [("CVE-2021-22945", Some(true)), ("CVE-2021-22947", Some(false))]);
+        let avail: Vec<_> = curl
+            .fixes
+            .iter()
+            .map(|f| (f.id.as_str(), f.available))
+            .collect();
+        assert_eq!(
+            avail,
+            [
+                ("CVE-2021-22945", Some(true)),
+                ("CVE-2021-22947", Some(false))
+            ]
+        );
         // libcurl is pinned to @edge: 7.80.0-r0 has both fixes.
         let lib = &r.packages[1];
-        assert_eq!((lib.availability, lib.available_version.as_deref()), (Availability::UpgradableNow, Some("7.80.0-r0")));
+        assert_eq!(
+            (lib.availability, lib.available_version.as_deref()),
+            (Availability::UpgradableNow, Some("7.80.0-r0"))
+        );
         assert_eq!(lib.tag.as_deref(), Some("edge"));
         assert_eq!(r.summary.upgradable_now, 1);
         assert_eq!(r.summary.fixable_ids, 2);
         // Not in any repository.
         let gone = [pkg("curl", "7.79.0-r0", "curl", None)];
         let empty: [IndexEntry<'_>; 0] = [];
-        let repos = [AvailableRepo { label: "main", tag: None, entries: &empty }];
-        let r = scan(&ScanInput { installed: &gone, world: None, fixes: &t, repos: Some(&repos), tracker: None, branch: None });
+        let repos = [AvailableRepo {
+            label: "main",
+            tag: None,
+            entries: &empty,
+        }];
+        let r = scan(&ScanInput {
+            installed: &gone,
+            world: None,
+            fixes: &t,
+            repos: Some(&repos),
+            tracker: None,
+            branch: None,
+        });
         assert_eq!(r.packages[0].availability, Availability::NotInRepositories);
-        assert!(r.packages[0].fixes.iter().all(|f| f.available == Some(false)));
+        assert!(
+            r.packages[0]
+                .fixes
+                .iter()
+                .all(|f| f.available == Some(false))
+        );
     }
 
     fn state(origin: &str, vuln: &str, state: StateKind, fixed: Option<&str>) -> ServerState {
@@ -362,7 +479,10 @@ mod tests {
     #[test]
     fn tracker_states() {
         let t = table();
-        let installed = [pkg("curl", "7.79.1-r0", "curl", None), pkg("zsh", "5.8-r0", "zsh", None)];
+        let installed = [
+            pkg("curl", "7.79.1-r0", "curl", None),
+            pkg("zsh", "5.8-r0", "zsh", None),
+        ];
         let states = [
             // Open, no fix: reported.
             state("curl", "CVE-2023-0001", StateKind::Vulnerable, None),
@@ -379,21 +499,34 @@ mod tests {
             state("curl", "CVE-2023-0004", StateKind::Fixed, Some("7.79.0-r0")),
             state("curl", "CVE-2023-0005", StateKind::NotAffected, None),
             // Another branch: ignored.
-            ServerState { branch: "edge".into(), ..state("curl", "CVE-2023-0006", StateKind::Vulnerable, None) },
+            ServerState {
+                branch: "edge".into(),
+                ..state("curl", "CVE-2023-0006", StateKind::Vulnerable, None)
+            },
         ];
         let r = scan(&ScanInput {
             installed: &installed,
             world: None,
             fixes: &t,
             repos: None,
-            tracker: Some(Tracker { label: "http://tracker", states: &states }),
+            tracker: Some(Tracker {
+                label: "http://tracker",
+                states: &states,
+            }),
             branch: Some("v3.14"),
         });
         let curl = &r.packages[0];
-        let pending: Vec<_> = curl.fixes.iter().map(|f| (f.id.as_str(), f.fixed_version.as_str(), f.source.as_str())).collect();
+        let pending: Vec<_> = curl
+            .fixes
+            .iter()
+            .map(|f| (f.id.as_str(), f.fixed_version.as_str(), f.source.as_str()))
+            .collect();
         assert_eq!(
             pending,
-            [("CVE-2021-22947", "7.80.0-r0", "main.json"), ("CVE-2023-0003", "7.88.0-r0", "http://tracker")]
+            [
+                ("CVE-2021-22947", "7.80.0-r0", "main.json"),
+                ("CVE-2023-0003", "7.88.0-r0", "http://tracker")
+            ]
         );
         let open: Vec<_> = curl.open.iter().map(|o| (o.id.as_str(), o.state)).collect();
         assert_eq!(open, [("CVE-2023-0001", StateKind::Vulnerable)]);

@@ -48,7 +48,12 @@ pub struct FixTable {
 impl FixTable {
     /// An empty table comparing versions with `scheme`.
     pub fn new(scheme: Scheme) -> Self {
-        Self { scheme, sources: Vec::new(), origins: HashMap::new(), warnings: Vec::new() }
+        Self {
+            scheme,
+            sources: Vec::new(),
+            origins: HashMap::new(),
+            warnings: Vec::new(),
+        }
     }
 
     /// The version order.
@@ -114,7 +119,11 @@ impl FixTable {
         let o = self.origins.entry(origin.to_owned()).or_default();
         for id in ids {
             if !o.fixes.iter().any(|f| f.id == id && f.version == version) {
-                o.fixes.push(KnownFix { version: version.clone(), id, source });
+                o.fixes.push(KnownFix {
+                    version: version.clone(),
+                    id,
+                    source,
+                });
             }
         }
     }
@@ -170,15 +179,27 @@ mod tests {
         // `4.10-1-r1` is invalid under both schemes; the duplicate id of the
         // same key is kept once.
         let xen = t2.origin("xen").unwrap();
-        let ids: Vec<_> = xen.fixes.iter().map(|f| (f.version.as_str(), f.id.as_str())).collect();
-        assert_eq!(ids, [("4.10.0-r2", "CVE-2018-7540"), ("4.10.0-r2", "XSA-252")]);
+        let ids: Vec<_> = xen
+            .fixes
+            .iter()
+            .map(|f| (f.version.as_str(), f.id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [("4.10.0-r2", "CVE-2018-7540"), ("4.10.0-r2", "XSA-252")]
+        );
         assert!(t2.origin("empty").unwrap().fixes.is_empty());
         assert_eq!(t2.warnings().len(), 1);
-        assert!(matches!(&t2.warnings()[0], Warning::InvalidSecdbKey { key, origin, .. } if key == "4.10-1-r1" && origin == "xen"));
+        assert!(
+            matches!(&t2.warnings()[0], Warning::InvalidSecdbKey { key, origin, .. } if key == "4.10-1-r1" && origin == "xen")
+        );
 
         let mut t3 = FixTable::new(Scheme::Apk3);
         t3.add_secdb("main.json", &db);
-        assert!(t3.origin("sudo").unwrap().fixes.is_empty(), "1.9.5p2 is not a version for apk-tools 3");
+        assert!(
+            t3.origin("sudo").unwrap().fixes.is_empty(),
+            "1.9.5p2 is not a version for apk-tools 3"
+        );
         assert_eq!(t3.warnings().len(), 2);
     }
 }

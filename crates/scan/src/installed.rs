@@ -53,11 +53,19 @@ pub fn read_installed(bytes: &[u8]) -> (Vec<Installed>, Vec<StanzaError>) {
             slot.get_or_insert(f.value);
         }
         let Some(name) = name.filter(|n| !n.is_empty()) else {
-            errors.push(StanzaError::MissingField { line, letter: 'P', what: "package name" });
+            errors.push(StanzaError::MissingField {
+                line,
+                letter: 'P',
+                what: "package name",
+            });
             continue;
         };
         let Some(version) = version.filter(|v| !v.is_empty()) else {
-            errors.push(StanzaError::MissingField { line, letter: 'V', what: "version" });
+            errors.push(StanzaError::MissingField {
+                line,
+                letter: 'V',
+                what: "version",
+            });
             continue;
         };
         out.push(Installed {
@@ -83,14 +91,38 @@ mod tests {
         let db = b"C:Q1x\nP:libssl1.1\nV:1.1.1k-r0\nA:armv7\no:openssl\nF:lib\nR:libssl.so.1.1\nZ:Q1abc\n\n\
                    P:local\nV:1.0\ns:mine\n\nP:novers\n\nV:1\n\nbroken line\n\nP:last\nV:2-r0\n";
         let (pkgs, errs) = read_installed(db);
-        let names: Vec<_> = pkgs.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.origin.as_str())).collect();
-        assert_eq!(names, [("libssl1.1", "1.1.1k-r0", "openssl"), ("local", "1.0", "local"), ("last", "2-r0", "last")]);
+        let names: Vec<_> = pkgs
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.origin.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("libssl1.1", "1.1.1k-r0", "openssl"),
+                ("local", "1.0", "local"),
+                ("last", "2-r0", "last")
+            ]
+        );
         assert_eq!(pkgs[0].arch.as_deref(), Some("armv7"));
         assert_eq!(pkgs[1].tag.as_deref(), Some("mine"));
         assert_eq!((pkgs[0].line, pkgs[1].line, pkgs[2].line), (1, 10, 20));
         assert_eq!(errs.len(), 3);
-        assert_eq!(errs[0], StanzaError::MissingField { line: 14, letter: 'V', what: "version" });
-        assert_eq!(errs[1], StanzaError::MissingField { line: 16, letter: 'P', what: "package name" });
+        assert_eq!(
+            errs[0],
+            StanzaError::MissingField {
+                line: 14,
+                letter: 'V',
+                what: "version"
+            }
+        );
+        assert_eq!(
+            errs[1],
+            StanzaError::MissingField {
+                line: 16,
+                letter: 'P',
+                what: "package name"
+            }
+        );
         assert_eq!(errs[2].line(), 18);
     }
 
@@ -104,8 +136,15 @@ mod tests {
             let (full, full_errs) = secfixes_apk::installed::InstalledDb::parse_tolerant(&bytes);
             let (light, errs) = read_installed(&bytes);
             assert_eq!(errs.len(), full_errs.len(), "{}", f.display());
-            let a: Vec<_> = full.packages.iter().map(|p| (&p.package.name, &p.package.version, p.package.origin())).collect();
-            let b: Vec<_> = light.iter().map(|p| (&p.name, &p.version, p.origin.as_str())).collect();
+            let a: Vec<_> = full
+                .packages
+                .iter()
+                .map(|p| (&p.package.name, &p.package.version, p.package.origin()))
+                .collect();
+            let b: Vec<_> = light
+                .iter()
+                .map(|p| (&p.name, &p.version, p.origin.as_str()))
+                .collect();
             assert_eq!(a, b, "{}", f.display());
         }
     }

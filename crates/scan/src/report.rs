@@ -131,10 +131,20 @@ pub enum Warning {
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::InvalidSecdbKey { source, origin, key, reason } => {
-                write!(f, "{source}: {origin}: secfixes key {key:?} ignored: {reason}")
+            Self::InvalidSecdbKey {
+                source,
+                origin,
+                key,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "{source}: {origin}: secfixes key {key:?} ignored: {reason}"
+                )
             }
-            Self::InstalledRecord { message } => write!(f, "installed database: record skipped: {message}"),
+            Self::InstalledRecord { message } => {
+                write!(f, "installed database: record skipped: {message}")
+            }
             Self::Note { message } => f.write_str(message),
         }
     }

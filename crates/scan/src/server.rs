@@ -87,8 +87,17 @@ mod tests {
 
     #[test]
     fn urls_are_encoded_sorted_and_chunked() {
-        let u = states_urls("http://127.0.0.1:8080/", "v3.18", ["openssl", "gtk+3.0", "openssl", "a b"]);
-        assert_eq!(u, ["http://127.0.0.1:8080/api/v1/states?branch=v3.18&origin=a%20b&origin=gtk%2B3.0&origin=openssl"]);
+        let u = states_urls(
+            "http://127.0.0.1:8080/",
+            "v3.18",
+            ["openssl", "gtk+3.0", "openssl", "a b"],
+        );
+        assert_eq!(
+            u,
+            [
+                "http://127.0.0.1:8080/api/v1/states?branch=v3.18&origin=a%20b&origin=gtk%2B3.0&origin=openssl"
+            ]
+        );
         let many: Vec<String> = (0..250).map(|i| format!("p{i:03}")).collect();
         let u = states_urls("http://h", "edge", many.iter().map(String::as_str));
         assert_eq!(u.len(), 3);
@@ -105,7 +114,9 @@ mod tests {
         .unwrap();
         assert_eq!(r.states[0].vuln.as_str(), "CVE-2023-0464");
         assert_eq!(r.states[0].state, StateKind::PossiblyVulnerable);
-        let bad = serde_json::from_str::<StatesResponse>(r#"{"states":[{"branch":"b","repo":"r","origin":"o","vuln":"x","state":"meh"}]}"#);
+        let bad = serde_json::from_str::<StatesResponse>(
+            r#"{"states":[{"branch":"b","repo":"r","origin":"o","vuln":"x","state":"meh"}]}"#,
+        );
         assert!(bad.unwrap_err().to_string().contains("meh"));
     }
 }

@@ -10,14 +10,25 @@ use secfixes_apk::version::Scheme;
 use secfixes_scan::{Availability, AvailableRepo, FixTable, Installed, ScanInput, scan};
 
 fn version() -> impl Strategy<Value = String> {
-    (1u8..4, 0u8..4, prop_oneof![Just(""), Just("_rc1"), Just("_p1"), Just("a")], 0u8..3)
+    (
+        1u8..4,
+        0u8..4,
+        prop_oneof![Just(""), Just("_rc1"), Just("_p1"), Just("a")],
+        0u8..3,
+    )
         .prop_map(|(a, b, s, r)| format!("{a}.{b}{s}-r{r}"))
 }
 
 fn secdb(keys: &[(String, Vec<u8>)]) -> secfixes_apk::secdb::Secdb {
     let secfixes = keys
         .iter()
-        .map(|(k, ids)| SecfixEntry { version: k.clone(), fixes: ids.iter().map(|i| format!("CVE-2024-{:04}", 1000 + u32::from(*i))).collect() })
+        .map(|(k, ids)| SecfixEntry {
+            version: k.clone(),
+            fixes: ids
+                .iter()
+                .map(|i| format!("CVE-2024-{:04}", 1000 + u32::from(*i)))
+                .collect(),
+        })
         .collect();
     secfixes_apk::secdb::Secdb {
         apkurl: String::new(),
@@ -25,7 +36,10 @@ fn secdb(keys: &[(String, Vec<u8>)]) -> secfixes_apk::secdb::Secdb {
         reponame: "main".into(),
         urlprefix: String::new(),
         distroversion: Some("v3.18".into()),
-        packages: vec![SecdbPackage { name: "foo".into(), secfixes }],
+        packages: vec![SecdbPackage {
+            name: "foo".into(),
+            secfixes,
+        }],
     }
 }
 

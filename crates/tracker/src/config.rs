@@ -8,6 +8,7 @@
 //! [[branch]]
 //! name = "v3.18"
 //! aports = "/srv/aports-3.18"       # checkout: <aports>/<repo>/<origin>/APKBUILD
+//! version_scheme = "apk2"           # optional: apk-tools 2 or 3 version order
 //!
 //!   [[branch.repo]]
 //!   name = "main"
@@ -41,6 +42,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use secfixes_apk::version::Scheme;
 use secfixes_matcher::MappingRules;
 use serde::Deserialize;
 
@@ -80,7 +82,11 @@ impl Location {
     /// Parses a location as written on a command line (no globbing,
     /// relative to the working directory).
     pub fn parse_cli(s: &str) -> Self {
-        if is_url(s) { Self::Url(s.to_owned()) } else { Self::Path(PathBuf::from(s)) }
+        if is_url(s) {
+            Self::Url(s.to_owned())
+        } else {
+            Self::Path(PathBuf::from(s))
+        }
     }
 }
 
@@ -162,7 +168,10 @@ impl SourceKind {
 
     /// Whether sources of this kind belong to one branch and repository.
     pub fn is_per_repo(self) -> bool {
-        matches!(self, Self::ApkIndex | Self::Aports | Self::Secdb | Self::Rejections)
+        matches!(
+            self,
+            Self::ApkIndex | Self::Aports | Self::Secdb | Self::Rejections
+        )
     }
 }
 
@@ -227,6 +236,9 @@ pub struct Repo {
 pub struct Branch {
     /// `v3.18`, `edge`.
     pub name: String,
+    /// The version order of the apk-tools the branch ships (`apk2` up to
+    /// v3.22, `apk3` from v3.23 and on edge, unless configured).
+    pub scheme: Scheme,
     /// The aports checkout of the branch.
     pub aports: Option<Location>,
     /// Repositories.
@@ -276,6 +288,8 @@ struct RawDistribution {
 struct RawBranch {
     name: String,
     #[serde(default)]
+    version_scheme: Option<String>,
+    #[serde(default)]
     aports: Option<String>,
     #[serde(default, rename = "repo")]
     repos: Vec<RawRepo>,
@@ -322,7 +336,10 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn err(&self, message: String) -> ConfigError {
-        ConfigError::Invalid { path: self.path.to_path_buf(), message }
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            message,
+        }
     }
 
     /// `${VAR}` and `${VAR:-default}` from the environment.
@@ -343,7 +360,11 @@ impl Resolver<'_> {
             match (std::env::var(name), default) {
                 (Ok(v), _) if !v.is_empty() => out.push_str(&v),
                 (_, Some(d)) => out.push_str(d),
-                _ => return Err(self.err(format!("{key}: environment variable {name} is not set (in {s:?})"))),
+                _ => {
+                    return Err(self.err(format!(
+                        "{key}: environment variable {name} is not set (in {s:?})"
+                    )));
+                }
             }
             rest = &after[end + 1..];
         }
@@ -358,7 +379,11 @@ impl Resolver<'_> {
             return Ok(Location::Url(s));
         }
         let p = Path::new(&s);
-        let p = if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        };
         if !p.exists() {
             return Err(self.err(format!("{key}: {} does not exist", p.display())));
         }
@@ -375,9 +400,14 @@ impl Resolver<'_> {
             return Ok(vec![self.one(key, &expanded)?]);
         }
         let p = Path::new(&expanded);
-        let pattern = if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) };
+        let pattern = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        };
         let pattern_text = pattern.to_string_lossy().into_owned();
-        let paths = glob::glob(&pattern_text).map_err(|e| self.err(format!("{key}: bad pattern {s:?}: {e}")))?;
+        let paths = glob::glob(&pattern_text)
+            .map_err(|e| self.err(format!("{key}: bad pattern {s:?}: {e}")))?;
         let mut out: Vec<Location> = Vec::new();
         for entry in paths {
             let path = entry.map_err(|e| self.err(format!("{key}: {e}")))?;
@@ -394,19 +424,30 @@ impl Resolver<'_> {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::parse(&text, path)
     }
 
     /// Parses and validates configuration text read from `path` (relative
     /// locations are resolved against `path`'s directory).
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
         let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let base = path
             .parent()
-            .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
             .unwrap_or(Path::new("."))
             .to_path_buf();
         let r = Resolver { path, base };
@@ -423,10 +464,15 @@ impl Config {
         for (bi, b) in raw.branches.iter().enumerate() {
             let bkey = format!("branch[{bi}] ({})", b.name);
             if b.name.trim().is_empty() || b.name.contains(['/', ':', ' ']) {
-                return Err(invalid(format!("{bkey}: name must be non-empty, without '/', ':' or spaces")));
+                return Err(invalid(format!(
+                    "{bkey}: name must be non-empty, without '/', ':' or spaces"
+                )));
             }
             if branches.iter().any(|x| x.name == b.name) {
-                return Err(invalid(format!("{bkey}: branch {:?} is defined twice", b.name)));
+                return Err(invalid(format!(
+                    "{bkey}: branch {:?} is defined twice",
+                    b.name
+                )));
             }
             let aports = match &b.aports {
                 Some(a) => Some(r.one(&format!("{bkey}.aports"), a)?),
@@ -436,10 +482,15 @@ impl Config {
             for rr in &b.repos {
                 let rkey = format!("{bkey}.repo ({})", rr.name);
                 if rr.name.trim().is_empty() || rr.name.contains(['/', ':', ' ']) {
-                    return Err(invalid(format!("{rkey}: name must be non-empty, without '/', ':' or spaces")));
+                    return Err(invalid(format!(
+                        "{rkey}: name must be non-empty, without '/', ':' or spaces"
+                    )));
                 }
                 if repos.iter().any(|x| x.name == rr.name) {
-                    return Err(invalid(format!("{rkey}: repository {:?} is defined twice", rr.name)));
+                    return Err(invalid(format!(
+                        "{rkey}: repository {:?} is defined twice",
+                        rr.name
+                    )));
                 }
                 let mut indexes = Vec::new();
                 for i in &rr.index {
@@ -458,12 +509,34 @@ impl Config {
                 repos.push(Repo {
                     name: rr.name.clone(),
                     indexes,
-                    secdb: rr.secdb.as_deref().map(|s| r.one(&format!("{rkey}.secdb"), s)).transpose()?,
-                    rejections: rr.rejections.as_deref().map(|s| r.one(&format!("{rkey}.rejections"), s)).transpose()?,
-                    trust: Trust { keys, allow_untrusted: rr.allow_untrusted },
+                    secdb: rr
+                        .secdb
+                        .as_deref()
+                        .map(|s| r.one(&format!("{rkey}.secdb"), s))
+                        .transpose()?,
+                    rejections: rr
+                        .rejections
+                        .as_deref()
+                        .map(|s| r.one(&format!("{rkey}.rejections"), s))
+                        .transpose()?,
+                    trust: Trust {
+                        keys,
+                        allow_untrusted: rr.allow_untrusted,
+                    },
                 });
             }
-            branches.push(Branch { name: b.name.clone(), aports, repos });
+            let scheme = match &b.version_scheme {
+                None => Scheme::for_branch(&b.name),
+                Some(s) => s
+                    .parse::<Scheme>()
+                    .map_err(|e| invalid(format!("{bkey}.version_scheme: {e}")))?,
+            };
+            branches.push(Branch {
+                name: b.name.clone(),
+                scheme,
+                aports,
+                repos,
+            });
         }
 
         let mut feeds = Vec::new();
@@ -478,7 +551,13 @@ impl Config {
         for (kind, list) in lists {
             for s in list {
                 for location in r.many(&format!("feeds.{kind}"), s)? {
-                    feeds.push(SourceSpec { kind, location, branch: None, repo: None, trust: Trust::default() });
+                    feeds.push(SourceSpec {
+                        kind,
+                        location,
+                        branch: None,
+                        repo: None,
+                        trust: Trust::default(),
+                    });
                 }
             }
         }
@@ -490,12 +569,15 @@ impl Config {
                     None => false,
                     Some(toml::Value::Boolean(b)) => b,
                     Some(other) => {
-                        return Err(invalid(format!("mapping.replace_defaults: expected true or false, got {other}")));
+                        return Err(invalid(format!(
+                            "mapping.replace_defaults: expected true or false, got {other}"
+                        )));
                     }
                 };
                 let text = toml::to_string(&table).map_err(|e| invalid(format!("mapping: {e}")))?;
-                let extra = MappingRules::from_toml(&text, &format!("{} [mapping]", path.display()))
-                    .map_err(|e| invalid(e.to_string()))?;
+                let extra =
+                    MappingRules::from_toml(&text, &format!("{} [mapping]", path.display()))
+                        .map_err(|e| invalid(e.to_string()))?;
                 let rules = if replace {
                     extra
                 } else {
@@ -507,7 +589,14 @@ impl Config {
             }
         };
 
-        Ok(Self { path: path.to_path_buf(), distribution: raw.distribution.name, branches, feeds, rules, rules_text })
+        Ok(Self {
+            path: path.to_path_buf(),
+            distribution: raw.distribution.name,
+            branches,
+            feeds,
+            rules,
+            rules_text,
+        })
     }
 
     /// Every source of the configuration, in import order: per branch and
@@ -530,7 +619,9 @@ impl Config {
                 if let Some(a) = &b.aports {
                     let loc = match a {
                         Location::Path(p) => Location::Path(p.join(&r.name)),
-                        Location::Url(u) => Location::Url(format!("{}/{}", u.trim_end_matches('/'), r.name)),
+                        Location::Url(u) => {
+                            Location::Url(format!("{}/{}", u.trim_end_matches('/'), r.name))
+                        }
                     };
                     // A repository the checkout does not have (yet) is simply
                     // absent; that is not an error.
@@ -554,7 +645,9 @@ impl Config {
 fn location_path(r: &Resolver<'_>, key: &str, s: &str) -> Result<PathBuf, ConfigError> {
     match r.one(key, s)? {
         Location::Path(p) => Ok(p),
-        Location::Url(u) => Err(r.err(format!("{key}: must be a local directory, not a URL ({u})"))),
+        Location::Url(u) => {
+            Err(r.err(format!("{key}: must be a local directory, not a URL ({u})")))
+        }
     }
 }
 
@@ -598,23 +691,48 @@ nvd = ["nvd/nvdcve-1.1-*.json.gz"]
         );
         let c = Config::load(&cfg).unwrap();
         let kinds: Vec<SourceKind> = c.sources().iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, vec![SourceKind::ApkIndex, SourceKind::Aports, SourceKind::Nvd, SourceKind::Nvd]);
+        assert_eq!(
+            kinds,
+            vec![
+                SourceKind::ApkIndex,
+                SourceKind::Aports,
+                SourceKind::Nvd,
+                SourceKind::Nvd
+            ]
+        );
         let names: Vec<String> = c.sources().iter().map(SourceSpec::name).collect();
         assert!(names[0].starts_with("apkindex:v3.18/main:"), "{names:?}");
-        assert!(names[2].ends_with("nvdcve-1.1-2017.json.gz"), "globs expand sorted: {names:?}");
+        assert!(
+            names[2].ends_with("nvdcve-1.1-2017.json.gz"),
+            "globs expand sorted: {names:?}"
+        );
         assert!(!c.rules.products.is_empty(), "default rules are loaded");
     }
 
     #[test]
     fn errors_name_file_key_and_line() {
         let d = tempfile::tempdir().unwrap();
-        let cfg = write(d.path(), "c.toml", "[distribution]\nname = \"a\"\n[feeds]\nnvd = [\"missing/*.gz\"]\n");
+        let cfg = write(
+            d.path(),
+            "c.toml",
+            "[distribution]\nname = \"a\"\n[feeds]\nnvd = [\"missing/*.gz\"]\n",
+        );
         let e = Config::load(&cfg).unwrap_err().to_string();
-        assert!(e.contains("c.toml") && e.contains("feeds.nvd") && e.contains("matches nothing"), "{e}");
+        assert!(
+            e.contains("c.toml") && e.contains("feeds.nvd") && e.contains("matches nothing"),
+            "{e}"
+        );
 
-        let cfg = write(d.path(), "d.toml", "[distribution]\nname = \"a\"\nbogus = 1\n");
+        let cfg = write(
+            d.path(),
+            "d.toml",
+            "[distribution]\nname = \"a\"\nbogus = 1\n",
+        );
         let e = Config::load(&cfg).unwrap_err().to_string();
-        assert!(e.contains("d.toml") && e.contains("bogus") && e.contains("line 3"), "{e}");
+        assert!(
+            e.contains("d.toml") && e.contains("bogus") && e.contains("line 3"),
+            "{e}"
+        );
 
         let cfg = write(
             d.path(),
@@ -636,7 +754,11 @@ nvd = ["nvd/nvdcve-1.1-*.json.gz"]
         );
         let c = Config::load(&cfg).unwrap();
         assert_eq!(c.feeds.len(), 1);
-        let cfg = write(d.path(), "f.toml", "[distribution]\nname = \"a\"\n[feeds]\nkev = [\"${SECFIXES_TEST_UNSET_VAR_XYZ}/k\"]\n");
+        let cfg = write(
+            d.path(),
+            "f.toml",
+            "[distribution]\nname = \"a\"\n[feeds]\nkev = [\"${SECFIXES_TEST_UNSET_VAR_XYZ}/k\"]\n",
+        );
         let e = Config::load(&cfg).unwrap_err().to_string();
         assert!(e.contains("SECFIXES_TEST_UNSET_VAR_XYZ is not set"), "{e}");
     }

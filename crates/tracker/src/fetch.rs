@@ -79,12 +79,19 @@ pub enum FetchError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> FetchError + '_ {
-    move |source| FetchError::Io { path: path.to_path_buf(), source }
+    move |source| FetchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Checks a source against its previous import. `cache_dir` receives
 /// downloads.
-pub fn check(location: &Location, previous: &Previous, cache_dir: &Path) -> Result<Freshness, FetchError> {
+pub fn check(
+    location: &Location,
+    previous: &Previous,
+    cache_dir: &Path,
+) -> Result<Freshness, FetchError> {
     match location {
         Location::Path(p) if p.is_dir() => check_dir(p, previous),
         Location::Path(p) => check_file(p, previous),
@@ -94,7 +101,12 @@ pub fn check(location: &Location, previous: &Previous, cache_dir: &Path) -> Resu
 
 fn stat_of(path: &Path) -> Result<String, FetchError> {
     let md = fs::metadata(path).map_err(io_err(path))?;
-    let mtime = md.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos()).unwrap_or(0);
+    let mtime = md
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     Ok(format!("{}:{mtime}", md.len()))
 }
 
@@ -160,7 +172,12 @@ fn check_dir(dir: &Path, previous: &Previous) -> Result<Freshness, FetchError> {
     let files = walk_files(dir)?;
     let mut stat_hash = Sha256::new();
     for f in &files {
-        stat_hash.update(f.strip_prefix(dir).unwrap_or(f).to_string_lossy().as_bytes());
+        stat_hash.update(
+            f.strip_prefix(dir)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         stat_hash.update(b"\0");
         stat_hash.update(stat_of(f)?.as_bytes());
         stat_hash.update(b"\n");
@@ -171,7 +188,12 @@ fn check_dir(dir: &Path, previous: &Previous) -> Result<Freshness, FetchError> {
     }
     let mut content = Sha256::new();
     for f in &files {
-        content.update(f.strip_prefix(dir).unwrap_or(f).to_string_lossy().as_bytes());
+        content.update(
+            f.strip_prefix(dir)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         content.update(b"\0");
         content.update(sha256_file(f)?.as_bytes());
         content.update(b"\n");
@@ -180,7 +202,13 @@ fn check_dir(dir: &Path, previous: &Previous) -> Result<Freshness, FetchError> {
     if previous.checksum.as_deref() == Some(checksum.as_str()) {
         return Ok(Freshness::Unchanged);
     }
-    Ok(Freshness::Changed(Fetched { path: dir.to_path_buf(), checksum, stat: Some(stat), etag: None, last_modified: None }))
+    Ok(Freshness::Changed(Fetched {
+        path: dir.to_path_buf(),
+        checksum,
+        stat: Some(stat),
+        etag: None,
+        last_modified: None,
+    }))
 }
 
 /// The cache file of a URL: `<cache>/<sha256(url)[..16]>/<basename>`, so
@@ -197,7 +225,10 @@ pub fn cache_path(url: &str, cache_dir: &Path) -> PathBuf {
 }
 
 fn check_url(url: &str, previous: &Previous, cache_dir: &Path) -> Result<Freshness, FetchError> {
-    let http = |message: String| FetchError::Http { url: url.to_owned(), message };
+    let http = |message: String| FetchError::Http {
+        url: url.to_owned(),
+        message,
+    };
     let target = cache_path(url, cache_dir);
     let cached = target.is_file();
     let mut req = ureq::get(url);
@@ -218,7 +249,12 @@ fn check_url(url: &str, previous: &Previous, cache_dir: &Path) -> Result<Freshne
     if resp.status().as_u16() == 304 {
         return Ok(Freshness::Unchanged);
     }
-    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let etag = header("etag");
     let last_modified = header("last-modified");
     let parent = target.parent().unwrap_or(cache_dir);
@@ -232,7 +268,9 @@ fn check_url(url: &str, previous: &Previous, cache_dir: &Path) -> Result<Freshne
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = reader.read(&mut buf).map_err(|e| http(format!("reading the body: {e}")))?;
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| http(format!("reading the body: {e}")))?;
         if n == 0 {
             break;
         }
@@ -245,7 +283,13 @@ fn check_url(url: &str, previous: &Previous, cache_dir: &Path) -> Result<Freshne
     if previous.checksum.as_deref() == Some(checksum.as_str()) {
         return Ok(Freshness::Unchanged);
     }
-    Ok(Freshness::Changed(Fetched { path: target, checksum, stat: None, etag, last_modified }))
+    Ok(Freshness::Changed(Fetched {
+        path: target,
+        checksum,
+        stat: None,
+        etag,
+        last_modified,
+    }))
 }
 
 #[cfg(test)]
@@ -260,14 +304,26 @@ mod tests {
         let p = d.path().join("f.json");
         fs::write(&p, b"hello").unwrap();
         let loc = Location::Path(p.clone());
-        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else { panic!() };
-        let prev = Previous { checksum: Some(f.checksum.clone()), stat: f.stat.clone(), ..Previous::default() };
+        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else {
+            panic!()
+        };
+        let prev = Previous {
+            checksum: Some(f.checksum.clone()),
+            stat: f.stat.clone(),
+            ..Previous::default()
+        };
         assert_eq!(check(&loc, &prev, d.path()).unwrap(), Freshness::Unchanged);
         // Same content, new mtime: unchanged by checksum.
-        let prev2 = Previous { stat: Some("0:0".into()), ..prev.clone() };
+        let prev2 = Previous {
+            stat: Some("0:0".into()),
+            ..prev.clone()
+        };
         assert_eq!(check(&loc, &prev2, d.path()).unwrap(), Freshness::Unchanged);
         fs::write(&p, b"hello!").unwrap();
-        assert!(matches!(check(&loc, &prev, d.path()).unwrap(), Freshness::Changed(_)));
+        assert!(matches!(
+            check(&loc, &prev, d.path()).unwrap(),
+            Freshness::Changed(_)
+        ));
     }
 
     #[test]
@@ -277,17 +333,31 @@ mod tests {
         fs::create_dir_all(root.join("foo")).unwrap();
         fs::write(root.join("foo/APKBUILD"), b"a").unwrap();
         let loc = Location::Path(root.clone());
-        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else { panic!() };
-        let prev = Previous { checksum: Some(f.checksum), stat: f.stat, ..Previous::default() };
+        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else {
+            panic!()
+        };
+        let prev = Previous {
+            checksum: Some(f.checksum),
+            stat: f.stat,
+            ..Previous::default()
+        };
         assert_eq!(check(&loc, &prev, d.path()).unwrap(), Freshness::Unchanged);
         fs::create_dir_all(root.join("bar")).unwrap();
         fs::write(root.join("bar/APKBUILD"), b"b").unwrap();
-        assert!(matches!(check(&loc, &prev, d.path()).unwrap(), Freshness::Changed(_)));
+        assert!(matches!(
+            check(&loc, &prev, d.path()).unwrap(),
+            Freshness::Changed(_)
+        ));
     }
 
     #[test]
     fn missing_file_names_the_path() {
-        let e = check(&Location::Path("/nonexistent/x".into()), &Previous::default(), Path::new("/tmp")).unwrap_err();
+        let e = check(
+            &Location::Path("/nonexistent/x".into()),
+            &Previous::default(),
+            Path::new("/tmp"),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("/nonexistent/x"));
     }
 
@@ -321,21 +391,37 @@ mod tests {
         let not_modified = "HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n".to_owned();
         let (url, server) = serve(vec![ok, not_modified]);
         let loc = Location::Url(url.clone());
-        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else { panic!() };
+        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else {
+            panic!()
+        };
         assert_eq!(fs::read_to_string(&f.path).unwrap(), body);
         assert!(f.path.ends_with("kev.json"));
         assert_eq!(f.etag.as_deref(), Some("\"v1\""));
-        let prev = Previous { checksum: Some(f.checksum), etag: f.etag, ..Previous::default() };
+        let prev = Previous {
+            checksum: Some(f.checksum),
+            etag: f.etag,
+            ..Previous::default()
+        };
         assert_eq!(check(&loc, &prev, d.path()).unwrap(), Freshness::Unchanged);
         let seen = server.join().unwrap();
-        assert!(seen[1].to_ascii_lowercase().contains("if-none-match: \"v1\""), "{}", seen[1]);
+        assert!(
+            seen[1]
+                .to_ascii_lowercase()
+                .contains("if-none-match: \"v1\""),
+            "{}",
+            seen[1]
+        );
     }
 
     #[test]
     fn url_errors_name_the_url() {
         let d = tempfile::tempdir().unwrap();
-        let (url, server) = serve(vec!["HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()]);
-        let e = check(&Location::Url(url.clone()), &Previous::default(), d.path()).unwrap_err().to_string();
+        let (url, server) = serve(vec![
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into(),
+        ]);
+        let e = check(&Location::Url(url.clone()), &Previous::default(), d.path())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(&url) && e.contains("404"), "{e}");
         server.join().unwrap();
     }

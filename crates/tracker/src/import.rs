@@ -19,7 +19,8 @@ use secfixes_apk::secfixes::{self, FixedIn};
 use secfixes_feeds::{Format, Item, Mode, ReadOptions};
 use secfixes_model::{RecordStatus, VulnId, Vulnerability};
 use secfixes_store::rows::{
-    EpssRow, FixRow, Import, KevRow, PackageRow, Payload, ProductKey as StoreProductKey, SourceRecord, VulnRow,
+    EpssRow, FixRow, Import, KevRow, PackageRow, Payload, ProductKey as StoreProductKey,
+    SourceRecord, VulnRow,
 };
 use serde_json::json;
 
@@ -68,12 +69,35 @@ pub fn prepare(spec: &SourceSpec, fetched: &Fetched, now: i64) -> Result<Prepare
     let mut skipped_count = 0u64;
     let payload = match spec.kind {
         SourceKind::ApkIndex => index_payload(spec, &fetched.path, &mut extra)?,
-        SourceKind::Aports => aports_payload(spec, &fetched.path, &mut extra, &mut skipped, &mut skipped_count)?,
-        SourceKind::Secdb => secdb_payload(spec, &fetched.path, &mut extra, &mut skipped, &mut skipped_count)?,
-        SourceKind::Rejections => rejections_payload(spec, &fetched.path, &mut skipped, &mut skipped_count)?,
-        SourceKind::Nvd | SourceKind::Cve5 | SourceKind::Osv | SourceKind::Advisories | SourceKind::Kev | SourceKind::Epss => {
-            feed_payload(spec, &fetched.path, &mut extra, &mut skipped, &mut skipped_count)?
+        SourceKind::Aports => aports_payload(
+            spec,
+            &fetched.path,
+            &mut extra,
+            &mut skipped,
+            &mut skipped_count,
+        )?,
+        SourceKind::Secdb => secdb_payload(
+            spec,
+            &fetched.path,
+            &mut extra,
+            &mut skipped,
+            &mut skipped_count,
+        )?,
+        SourceKind::Rejections => {
+            rejections_payload(spec, &fetched.path, &mut skipped, &mut skipped_count)?
         }
+        SourceKind::Nvd
+        | SourceKind::Cve5
+        | SourceKind::Osv
+        | SourceKind::Advisories
+        | SourceKind::Kev
+        | SourceKind::Epss => feed_payload(
+            spec,
+            &fetched.path,
+            &mut extra,
+            &mut skipped,
+            &mut skipped_count,
+        )?,
     };
     if let Some(b) = &spec.branch {
         extra.insert("branch".into(), json!(b));
@@ -107,17 +131,26 @@ pub fn prepare(spec: &SourceSpec, fetched: &Fetched, now: i64) -> Result<Prepare
 }
 
 fn invalid(spec: &SourceSpec, message: impl Into<String>) -> ImportError {
-    ImportError::Invalid { source_name: spec.name(), message: message.into() }
+    ImportError::Invalid {
+        source_name: spec.name(),
+        message: message.into(),
+    }
 }
 
 fn read_err(spec: &SourceSpec, message: impl std::fmt::Display) -> ImportError {
-    ImportError::Read { source_name: spec.name(), message: message.to_string() }
+    ImportError::Read {
+        source_name: spec.name(),
+        message: message.to_string(),
+    }
 }
 
 fn branch_repo(spec: &SourceSpec) -> Result<(String, String), ImportError> {
     match (&spec.branch, &spec.repo) {
         (Some(b), Some(r)) => Ok((b.clone(), r.clone())),
-        _ => Err(invalid(spec, format!("a {} source needs a branch and a repository", spec.kind))),
+        _ => Err(invalid(
+            spec,
+            format!("a {} source needs a branch and a repository", spec.kind),
+        )),
     }
 }
 
@@ -136,13 +169,19 @@ fn index_payload(
     extra: &mut serde_json::Map<String, serde_json::Value>,
 ) -> Result<Payload, ImportError> {
     let (branch, repo) = branch_repo(spec)?;
-    let bytes = std::fs::read(path).map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
     let keyring = match &spec.trust.keys {
         Some(dir) => Keyring::from_dir(dir).map_err(|e| read_err(spec, e))?,
         None => Keyring::new(),
     };
-    let trust = if spec.trust.allow_untrusted { IndexTrust::KeysOrUntrusted(&keyring) } else { IndexTrust::Keys(&keyring) };
-    let index = IndexFile::parse(&bytes, &trust).map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
+    let trust = if spec.trust.allow_untrusted {
+        IndexTrust::KeysOrUntrusted(&keyring)
+    } else {
+        IndexTrust::Keys(&keyring)
+    };
+    let index = IndexFile::parse(&bytes, &trust)
+        .map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
     // The architecture of an index is that of its packages; `noarch`
     // packages are listed in every architecture's index.
     let mut arches: BTreeMap<&str, usize> = BTreeMap::new();
@@ -158,7 +197,10 @@ fn index_payload(
         .unwrap_or_else(|| "noarch".to_owned());
     extra.insert("arch".into(), json!(arch));
     extra.insert("description".into(), json!(index.description));
-    extra.insert("signature".into(), json!(index.signature.verdict.to_string()));
+    extra.insert(
+        "signature".into(),
+        json!(index.signature.verdict.to_string()),
+    );
     extra.insert("trusted".into(), json!(index.signature.is_trusted()));
     let packages = index
         .packages
@@ -176,7 +218,12 @@ fn index_payload(
             published: true,
         })
         .collect();
-    Ok(Payload::Packages { branch, repo, arch, packages })
+    Ok(Payload::Packages {
+        branch,
+        repo,
+        arch,
+        packages,
+    })
 }
 
 // ---------------------------------------------------------------- fixes
@@ -233,7 +280,11 @@ fn aports_payload(
     let mut rows = Vec::new();
     let mut with_block = 0usize;
     for (path, result) in parsed {
-        let origin = match path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()) {
+        let origin = match path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+        {
             Some(o) => o.to_owned(),
             None => continue,
         };
@@ -246,7 +297,12 @@ fn aports_payload(
                 note_skip(
                     skipped,
                     skipped_count,
-                    format!("{}:{}: item outside any version: {}", path.display(), item.line, item.raw),
+                    format!(
+                        "{}:{}: item outside any version: {}",
+                        path.display(),
+                        item.line,
+                        item.raw
+                    ),
                 );
             }
             for entry in &block.entries {
@@ -256,7 +312,12 @@ fn aports_payload(
                         note_skip(
                             skipped,
                             skipped_count,
-                            format!("{}:{}: no vulnerability id in {:?}", path.display(), item.line, item.raw),
+                            format!(
+                                "{}:{}: no vulnerability id in {:?}",
+                                path.display(),
+                                item.line,
+                                item.raw
+                            ),
                         );
                     }
                     for id in &item.ids {
@@ -289,13 +350,21 @@ fn secdb_payload(
 ) -> Result<Payload, ImportError> {
     let (branch, _repo) = branch_repo(spec)?;
     let source = spec.name();
-    let text = std::fs::read_to_string(path).map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
-    let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    let doc = if is_yaml { Secdb::from_yaml_str(&text) } else { Secdb::from_json_str(&text) }
+    let text = std::fs::read_to_string(path)
         .map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
+    let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    let doc = if is_yaml {
+        Secdb::from_yaml_str(&text)
+    } else {
+        Secdb::from_json_str(&text)
+    }
+    .map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
     if let Some(dv) = &doc.distroversion {
         if dv != &branch {
-            return Err(invalid(spec, format!("the document is for {dv}, but the source is configured for {branch}")));
+            return Err(invalid(
+                spec,
+                format!("the document is for {dv}, but the source is configured for {branch}"),
+            ));
         }
     }
     extra.insert("distroversion".into(), json!(doc.distroversion));
@@ -303,7 +372,17 @@ fn secdb_payload(
     for pkg in &doc.packages {
         for fix in pkg.fixes() {
             if fix.ids.is_empty() {
-                note_skip(skipped, skipped_count, format!("{}: {}: {}: no vulnerability id in {:?}", path.display(), pkg.name, fix.key, fix.entry));
+                note_skip(
+                    skipped,
+                    skipped_count,
+                    format!(
+                        "{}: {}: {}: no vulnerability id in {:?}",
+                        path.display(),
+                        pkg.name,
+                        fix.key,
+                        fix.entry
+                    ),
+                );
             }
             for id in &fix.ids {
                 rows.push(fix_row(
@@ -330,19 +409,28 @@ fn rejections_payload(
 ) -> Result<Payload, ImportError> {
     let (branch, _repo) = branch_repo(spec)?;
     let source = spec.name();
-    let text = std::fs::read_to_string(path).map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
     // `origin: [ids]`; an empty document is an empty list.
     let map: BTreeMap<String, Option<Vec<String>>> = if text.trim().is_empty() {
         BTreeMap::new()
     } else {
-        serde_yaml_ng::from_str(&text).map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?
+        serde_yaml_ng::from_str(&text)
+            .map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?
     };
     let mut rows = Vec::new();
     for (origin, entries) in map {
         for entry in entries.unwrap_or_default() {
             let split = secfixes::split_entry(&entry);
             if split.ids.is_empty() {
-                note_skip(skipped, skipped_count, format!("{}: {origin}: no vulnerability id in {entry:?}", path.display()));
+                note_skip(
+                    skipped,
+                    skipped_count,
+                    format!(
+                        "{}: {origin}: no vulnerability id in {entry:?}",
+                        path.display()
+                    ),
+                );
             }
             for id in &split.ids {
                 rows.push(fix_row(
@@ -423,7 +511,11 @@ pub fn decode_record(data: &[u8]) -> Result<Vulnerability, String> {
         loop {
             let before = d.total_in();
             let status = d
-                .decompress_vec(&data[usize::try_from(before).unwrap_or(0).min(data.len())..], &mut out, flate2::FlushDecompress::Finish)
+                .decompress_vec(
+                    &data[usize::try_from(before).unwrap_or(0).min(data.len())..],
+                    &mut out,
+                    flate2::FlushDecompress::Finish,
+                )
                 .map_err(|e| e.to_string())?;
             match status {
                 flate2::Status::StreamEnd => break,
@@ -459,7 +551,11 @@ fn vuln_row(rec: &Vulnerability, source: &str) -> Result<VulnRow, String> {
         data: encode_record(rec)?,
         products: secfixes_matcher::record_products(rec)
             .into_iter()
-            .map(|k| StoreProductKey { vendor: k.vendor, product: k.product, target_sw: k.target_sw })
+            .map(|k| StoreProductKey {
+                vendor: k.vendor,
+                product: k.product,
+                target_sw: k.target_sw,
+            })
             .collect(),
     })
 }
@@ -473,11 +569,20 @@ fn feed_payload(
 ) -> Result<Payload, ImportError> {
     let format = secfixes_feeds::detect(path).map_err(|e| read_err(spec, e))?;
     if !expected_formats(spec.kind).contains(&format) {
-        return Err(invalid(spec, format!("{}: expected {} data, found {format}", path.display(), spec.kind)));
+        return Err(invalid(
+            spec,
+            format!(
+                "{}: expected {} data, found {format}",
+                path.display(),
+                spec.kind
+            ),
+        ));
     }
     extra.insert("format".into(), json!(format.as_str()));
     let source = spec.name();
-    let opts = ReadOptions { mode: Mode::Lenient };
+    let opts = ReadOptions {
+        mode: Mode::Lenient,
+    };
     let mut records: Vec<Vulnerability> = Vec::new();
     let mut kev: Vec<KevRow> = Vec::new();
     let mut epss: Vec<EpssRow> = Vec::new();
@@ -487,7 +592,8 @@ fn feed_payload(
     // memory stays bounded by the chunk, not the file.
     const CHUNK: usize = 2048;
     let flush = |records: &mut Vec<Vulnerability>, rows: &mut Vec<VulnRow>| -> Result<(), String> {
-        let converted: Result<Vec<VulnRow>, String> = records.par_iter().map(|r| vuln_row(r, &source)).collect();
+        let converted: Result<Vec<VulnRow>, String> =
+            records.par_iter().map(|r| vuln_row(r, &source)).collect();
         rows.extend(converted?);
         records.clear();
         Ok(())
@@ -527,7 +633,16 @@ fn feed_payload(
     // `skipped` counts every bad record; `errors` kept only the first ones.
     *skipped_count = (*skipped_count).max(summary.skipped);
     if !summary.notes.is_empty() {
-        extra.insert("notes".into(), json!(summary.notes.iter().take(MAX_KEPT_ERRORS).collect::<Vec<_>>()));
+        extra.insert(
+            "notes".into(),
+            json!(
+                summary
+                    .notes
+                    .iter()
+                    .take(MAX_KEPT_ERRORS)
+                    .collect::<Vec<_>>()
+            ),
+        );
     }
     Ok(match spec.kind {
         SourceKind::Kev => Payload::Kev(kev),
@@ -544,7 +659,10 @@ mod tests {
     #[test]
     fn records_round_trip_through_compression() {
         let mut v = Vulnerability::new(VulnId::new("CVE-2021-44228").unwrap(), RecordSource::Nvd);
-        v.descriptions.push(Text { lang: "en".into(), value: "x".repeat(100_000) });
+        v.descriptions.push(Text {
+            lang: "en".into(),
+            value: "x".repeat(100_000),
+        });
         let data = encode_record(&v).unwrap();
         assert!(data.len() < 10_000, "compressed {}", data.len());
         assert_eq!(decode_record(&data).unwrap(), v);

@@ -9,13 +9,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
-use secfixes_apk::version;
+use secfixes_apk::version::Scheme;
 use secfixes_matcher::configuration::PlatformRules;
 use secfixes_matcher::{MappingRules, Snapshot, compute};
 use secfixes_model::{
-    Decision, DecisionStatus, Fix, FixKind, Justification, OriginPackage, State, VulnId, Vulnerability,
+    Decision, DecisionStatus, Fix, FixKind, Justification, OriginPackage, State, VulnId,
+    Vulnerability,
 };
-use secfixes_store::rows::{DecisionRow, FixRow, PackageRow, StateChange, StateFilter, StateKey, StateRow};
+use secfixes_store::rows::{
+    DecisionRow, FixRow, PackageRow, StateChange, StateFilter, StateKey, StateRow,
+};
 use secfixes_store::{AnyStore, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -56,17 +59,57 @@ pub struct MatchReport {
     pub bad_records: usize,
 }
 
-/// Builds the origin packages of a branch/repository from published rows.
-pub fn origin_packages(rows: &[PackageRow]) -> Vec<OriginPackage> {
+/// What a matcher run needs besides the store.
+#[derive(Debug, Clone)]
+pub struct MatchInputs {
+    /// Name mapping rules.
+    pub rules: MappingRules,
+    /// The configuration's own rules as text (fingerprinted).
+    pub rules_text: String,
+    /// Version order per branch (others: [`Scheme::for_branch`]).
+    pub schemes: BTreeMap<String, Scheme>,
+}
+
+impl MatchInputs {
+    /// The inputs a configuration gives.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Self {
+            rules: config.rules.clone(),
+            rules_text: config.rules_text.clone(),
+            schemes: config
+                .branches
+                .iter()
+                .map(|b| (b.name.clone(), b.scheme))
+                .collect(),
+        }
+    }
+
+    /// Default rules, default schemes.
+    pub fn defaults() -> Self {
+        Self {
+            rules: MappingRules::defaults(),
+            rules_text: String::new(),
+            schemes: BTreeMap::new(),
+        }
+    }
+}
+
+/// Builds the origin packages of a branch/repository from published rows;
+/// versions are ordered with `scheme` of their branch.
+pub fn origin_packages(rows: &[PackageRow], scheme: impl Fn(&str) -> Scheme) -> Vec<OriginPackage> {
     let mut groups: BTreeMap<(&str, &str, &str), Vec<&PackageRow>> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.published) {
-        groups.entry((&r.branch, &r.repo, &r.origin)).or_default().push(r);
+        groups
+            .entry((&r.branch, &r.repo, &r.origin))
+            .or_default()
+            .push(r);
     }
     groups
         .into_iter()
         .map(|((branch, repo, origin), rows)| {
             let mut versions: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
-            versions.sort_by(|a, b| version::compare(a, b).then_with(|| a.cmp(b)));
+            let scheme = scheme(branch);
+            versions.sort_by(|a, b| scheme.compare(a, b).then_with(|| a.cmp(b)));
             versions.dedup();
             // The lowest version: a fix is published once every
             // architecture (and subpackage) has it.
@@ -99,7 +142,11 @@ fn fix_of(row: &FixRow) -> Option<Fix> {
         branch: row.branch.clone(),
         origin: row.origin.clone(),
         vuln,
-        kind: if row.kind == "not-affected" { FixKind::NotAffected } else { FixKind::Fixed(row.version.clone()) },
+        kind: if row.kind == "not-affected" {
+            FixKind::NotAffected
+        } else {
+            FixKind::Fixed(row.version.clone())
+        },
         source: row.source.clone(),
         location: row.location.clone(),
         note: row.note.clone(),
@@ -113,7 +160,10 @@ fn decision_of(row: &DecisionRow) -> Option<Decision> {
         origin: row.origin.clone(),
         vuln: VulnId::new(&row.vuln_id).ok()?,
         status: row.status.parse::<DecisionStatus>().ok()?,
-        justification: row.justification.as_deref().and_then(|j| j.parse::<Justification>().ok()),
+        justification: row
+            .justification
+            .as_deref()
+            .and_then(|j| j.parse::<Justification>().ok()),
         statement: row.statement.clone(),
         author: row.author.clone(),
         at: jiff::Timestamp::from_second(row.created_at).ok()?,
@@ -143,23 +193,40 @@ pub async fn fingerprint(store: &AnyStore, rules_text: &str) -> Result<String, T
 /// Runs the matcher over the store's current data.
 pub async fn run(
     store: &AnyStore,
-    rules: &MappingRules,
-    rules_text: &str,
+    inputs: &MatchInputs,
     force: bool,
     now: i64,
 ) -> Result<MatchReport, TrackerError> {
-    let fp = fingerprint(store, rules_text).await?;
+    let rules = &inputs.rules;
+    let scheme_of = |b: &str| {
+        inputs
+            .schemes
+            .get(b)
+            .copied()
+            .unwrap_or_else(|| Scheme::for_branch(b))
+    };
+    let mut fp_text = inputs.rules_text.clone();
+    for (b, sc) in &inputs.schemes {
+        fp_text.push_str(&format!("\nscheme {b}={sc}"));
+    }
+    let fp = fingerprint(store, &fp_text).await?;
     if !force {
         if let Some(last) = store.last_run("match").await? {
             if last.fingerprint.as_deref() == Some(fp.as_str()) {
-                return Ok(MatchReport { skipped: true, ..MatchReport::default() });
+                return Ok(MatchReport {
+                    skipped: true,
+                    ..MatchReport::default()
+                });
             }
         }
     }
     let run_id = store.begin_run("match").await?;
-    let mut report = MatchReport { run_id: Some(run_id), ..MatchReport::default() };
+    let mut report = MatchReport {
+        run_id: Some(run_id),
+        ..MatchReport::default()
+    };
 
-    let packages = origin_packages(&store.packages(true).await?);
+    let packages = origin_packages(&store.packages(true).await?, scheme_of);
     let fix_rows = store.fixes().await?;
     let fixes: Vec<Fix> = fix_rows.iter().filter_map(fix_of).collect();
     let decision_rows = store.decisions(true).await?;
@@ -168,15 +235,16 @@ pub async fn run(
 
     // Only records naming a product some package answers to are loaded:
     // the product keys were stored at import for exactly this.
-    let names: HashSet<&str> = packages
-        .iter()
-        .flat_map(|p| std::iter::once(p.origin.as_str()).chain(p.binaries.iter().map(String::as_str)))
-        .collect();
+    let names: HashSet<&str> = packages.iter().flat_map(secfixes_matcher::package_names).collect();
     let products = store.vuln_products().await?;
     let mut relevant_keys: HashMap<(&str, &str, &str), bool> = HashMap::new();
     let mut ids: BTreeSet<String> = BTreeSet::new();
     for vp in &products {
-        let k = (vp.product.vendor.as_str(), vp.product.product.as_str(), vp.product.target_sw.as_str());
+        let k = (
+            vp.product.vendor.as_str(),
+            vp.product.product.as_str(),
+            vp.product.target_sw.as_str(),
+        );
         let relevant = *relevant_keys.entry(k).or_insert_with(|| {
             let key = secfixes_matcher::ProductKey {
                 vendor: vp.product.vendor.clone(),
@@ -191,7 +259,8 @@ pub async fn run(
     }
     let ids: Vec<String> = ids.into_iter().collect();
     let rows = store.vulns(&ids).await?;
-    let decoded: Vec<Result<Vulnerability, String>> = rows.par_iter().map(|r| decode_record(&r.data)).collect();
+    let decoded: Vec<Result<Vulnerability, String>> =
+        rows.par_iter().map(|r| decode_record(&r.data)).collect();
     let vulns: Vec<Vulnerability> = decoded.into_iter().filter_map(Result::ok).collect();
     report.bad_records = rows.len() - vulns.len();
     report.packages = packages.len();
@@ -206,16 +275,22 @@ pub async fn run(
         decisions: &decisions,
         rules,
         platform: &platform,
+        schemes: &inputs.schemes,
     };
     let states = tokio::task::block_in_place(|| compute(&snap));
     report.states = states.len();
     for s in &states {
-        *report.by_state.entry(s.kind.as_str().to_owned()).or_default() += 1;
+        *report
+            .by_state
+            .entry(s.kind.as_str().to_owned())
+            .or_default() += 1;
     }
 
     let old = store.states(&StateFilter::default()).await?;
     let (upserts, removals, changes) = diff(old, &states, run_id, now);
-    let outcome = store.apply_states(run_id, upserts, removals, changes).await?;
+    let outcome = store
+        .apply_states(run_id, upserts, removals, changes)
+        .await?;
     report.upserted = outcome.upserted;
     report.removed = outcome.removed;
     report.changes = outcome.changes;
@@ -271,7 +346,11 @@ pub fn diff(
                 if changed {
                     changes.push(change(&key, Some(&o), Some(s), run_id, now));
                 }
-                if changed || o.version != row.version || o.reason != row.reason || o.evidence != row.evidence {
+                if changed
+                    || o.version != row.version
+                    || o.reason != row.reason
+                    || o.evidence != row.evidence
+                {
                     upserts.push(row);
                 }
             }
@@ -288,9 +367,18 @@ pub fn diff(
     (upserts, removals, changes)
 }
 
-fn change(key: &StateKey, old: Option<&StateRow>, new: Option<&State>, run_id: i64, now: i64) -> StateChange {
+fn change(
+    key: &StateKey,
+    old: Option<&StateRow>,
+    new: Option<&State>,
+    run_id: i64,
+    now: i64,
+) -> StateChange {
     let reason = match new {
-        Some(s) => s.reason.clone().or_else(|| s.fixed_version.as_ref().map(|v| format!("fixed in {v}"))),
+        Some(s) => s
+            .reason
+            .clone()
+            .or_else(|| s.fixed_version.as_ref().map(|v| format!("fixed in {v}"))),
         None => Some("no longer applies (package not published, or no source names it)".to_owned()),
     };
     StateChange {

@@ -105,7 +105,10 @@ pub struct UpdateReport {
 impl UpdateReport {
     /// How many sources failed.
     pub fn failed(&self) -> usize {
-        self.sources.iter().filter(|s| matches!(s.status, SourceStatus::Failed { .. })).count()
+        self.sources
+            .iter()
+            .filter(|s| matches!(s.status, SourceStatus::Failed { .. }))
+            .count()
     }
 }
 
@@ -114,11 +117,16 @@ fn now() -> i64 {
 }
 
 fn previous_of(record: Option<&SourceRecord>) -> Previous {
-    let Some(r) = record else { return Previous::default() };
+    let Some(r) = record else {
+        return Previous::default();
+    };
     let summary: serde_json::Value = serde_json::from_str(&r.summary).unwrap_or_default();
     Previous {
         checksum: r.checksum.clone(),
-        stat: summary.get("stat").and_then(|v| v.as_str()).map(str::to_owned),
+        stat: summary
+            .get("stat")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
         etag: r.etag.clone(),
         last_modified: r.last_modified.clone(),
     }
@@ -136,15 +144,23 @@ pub async fn import_sources(
     opts: &Options,
     progress: &dyn Progress,
 ) -> Result<Vec<SourceResult>, TrackerError> {
-    let previous: HashMap<String, SourceRecord> =
-        store.sources().await?.into_iter().map(|s| (s.name.clone(), s)).collect();
+    let previous: HashMap<String, SourceRecord> = store
+        .sources()
+        .await?
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect();
     progress.start(specs.len());
     let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Result<Work, String>)>(2);
     let jobs: Vec<(usize, SourceSpec, Previous)> = specs
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let prev = if opts.force { Previous::default() } else { previous_of(previous.get(&s.name())) };
+            let prev = if opts.force {
+                Previous::default()
+            } else {
+                previous_of(previous.get(&s.name()))
+            };
             (i, s.clone(), prev)
         })
         .collect();
@@ -153,8 +169,12 @@ pub async fn import_sources(
     // rayon `par_iter` over sources: a worker waiting inside a source's own
     // parallel conversion would steal and start other sources, so any number
     // of them could be in memory at once.)
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
-    let queue = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(jobs)));
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(std::collections::VecDeque::from(
+        jobs,
+    )));
     let producer = tokio::task::spawn_blocking(move || {
         std::thread::scope(|scope| {
             for _ in 0..workers {
@@ -168,9 +188,11 @@ pub async fn import_sources(
                         let result = match fetch::check(&spec.location, &prev, cache_dir) {
                             Err(e) => Err(e.to_string()),
                             Ok(Freshness::Unchanged) => Ok(Work::Unchanged),
-                            Ok(Freshness::Changed(fetched)) => import::prepare(&spec, &fetched, now())
-                                .map(|p| Work::Ready(Box::new(p), fetched.stat.clone()))
-                                .map_err(|e| e.to_string()),
+                            Ok(Freshness::Changed(fetched)) => {
+                                import::prepare(&spec, &fetched, now())
+                                    .map(|p| Work::Ready(Box::new(p), fetched.stat.clone()))
+                                    .map_err(|e| e.to_string())
+                            }
                         };
                         // The receiver only disappears when the writer
                         // failed; that error is reported there.
@@ -191,12 +213,17 @@ pub async fn import_sources(
             Err(error) => (SourceStatus::Failed { error }, Vec::new()),
             Ok(Work::Unchanged) => (SourceStatus::Unchanged, Vec::new()),
             Ok(Work::Ready(prepared, stat)) => {
-                let Prepared { mut import, skipped, skipped_count } = *prepared;
+                let Prepared {
+                    mut import,
+                    skipped,
+                    skipped_count,
+                } = *prepared;
                 // Remember the stat fingerprint, so the next check of an
                 // untouched file needs no hashing.
                 if let Some(stat) = stat {
                     let mut summary: serde_json::Value =
-                        serde_json::from_str(&import.source.summary).unwrap_or_else(|_| serde_json::json!({}));
+                        serde_json::from_str(&import.source.summary)
+                            .unwrap_or_else(|_| serde_json::json!({}));
                     summary["stat"] = serde_json::Value::String(stat);
                     import.source.summary = summary.to_string();
                 }
@@ -217,17 +244,29 @@ pub async fn import_sources(
                         // A store error (constraint, disk) fails this
                         // source; a broken connection will fail the next
                         // ones too and is reported for each.
-                        (SourceStatus::Failed { error: format!("{}: {e}", spec.name()) }, Vec::new())
+                        (
+                            SourceStatus::Failed {
+                                error: format!("{}: {e}", spec.name()),
+                            },
+                            Vec::new(),
+                        )
                     }
                 }
             }
         };
-        let r = SourceResult { name: spec.name(), kind: spec.kind.as_str().to_owned(), status, errors };
+        let r = SourceResult {
+            name: spec.name(),
+            kind: spec.kind.as_str().to_owned(),
+            status,
+            errors,
+        };
         progress.source(&r);
         results.push(r);
     }
     if let Err(e) = producer.await {
-        fatal = Some(TrackerError::Internal(format!("source worker panicked: {e}")));
+        fatal = Some(TrackerError::Internal(format!(
+            "source worker panicked: {e}"
+        )));
     }
     if let Some(e) = fatal {
         return Err(e);
@@ -249,7 +288,9 @@ async fn withdraw_removed(
         if configured.contains(&record.name) {
             continue;
         }
-        let Some(kind) = SourceKind::parse(&record.kind) else { continue };
+        let Some(kind) = SourceKind::parse(&record.kind) else {
+            continue;
+        };
         if !kind.is_per_repo() || record.checksum.is_none() {
             continue;
         }
@@ -257,7 +298,12 @@ async fn withdraw_removed(
         let field = |k: &str| summary.get(k).and_then(|v| v.as_str()).map(str::to_owned);
         let payload = match kind {
             SourceKind::ApkIndex => match (field("branch"), field("repo"), field("arch")) {
-                (Some(branch), Some(repo), Some(arch)) => Payload::Packages { branch, repo, arch, packages: Vec::new() },
+                (Some(branch), Some(repo), Some(arch)) => Payload::Packages {
+                    branch,
+                    repo,
+                    arch,
+                    packages: Vec::new(),
+                },
                 _ => continue,
             },
             _ => Payload::Fixes(Vec::new()),
@@ -271,9 +317,16 @@ async fn withdraw_removed(
         source.summary = serde_json::json!({ "withdrawn": true }).to_string();
         let status = match store.import(Import { source, payload }).await {
             Ok(_) => SourceStatus::Withdrawn,
-            Err(e) => SourceStatus::Failed { error: format!("{}: {e}", record.name) },
+            Err(e) => SourceStatus::Failed {
+                error: format!("{}: {e}", record.name),
+            },
         };
-        let r = SourceResult { name: record.name.clone(), kind: record.kind.clone(), status, errors: Vec::new() };
+        let r = SourceResult {
+            name: record.name.clone(),
+            kind: record.kind.clone(),
+            status,
+            errors: Vec::new(),
+        };
         progress.source(&r);
         out.push(r);
     }
@@ -296,7 +349,15 @@ pub async fn update(
         None
     } else {
         progress.phase("matching");
-        Some(matching::run(store, &config.rules, &config.rules_text, opts.force, now()).await?)
+        Some(
+            matching::run(
+                store,
+                &matching::MatchInputs::from_config(config),
+                opts.force,
+                now(),
+            )
+            .await?,
+        )
     };
     progress.finish();
     Ok(UpdateReport { sources, matching })

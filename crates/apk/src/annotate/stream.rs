@@ -69,17 +69,30 @@ impl IndexSummary {
         let get = |(a, b): (u32, u32)| self.text.get(a as usize..b as usize).unwrap_or_default();
         self.slots.iter().map(move |s| {
             let name = get(s.name);
-            IndexEntry { name, version: get(s.version), origin: s.origin.map_or(name, get), line: s.line }
+            IndexEntry {
+                name,
+                version: get(s.version),
+                origin: s.origin.map_or(name, get),
+                line: s.line,
+            }
         })
     }
 }
 
 /// Reads an `APKINDEX.tar.gz` in one pass.
-pub fn summarize_index(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Result<IndexSummary, IndexError> {
+pub fn summarize_index(
+    bytes: &[u8],
+    trust: &Trust<'_>,
+    limits: &Limits,
+) -> Result<IndexSummary, IndexError> {
     match bytes {
         [] => return Err(IndexError::Empty),
         [0x1f, 0x8b, ..] => {}
-        _ => return Err(IndexError::NotGzip { start: bytes.get(..4).unwrap_or(bytes).to_vec() }),
+        _ => {
+            return Err(IndexError::NotGzip {
+                start: bytes.get(..4).unwrap_or(bytes).to_vec(),
+            });
+        }
     }
     // Member 1: the signatures (or, unsigned, the start of the data).
     let mut first = GzDecoder::new(bytes);
@@ -87,13 +100,21 @@ pub fn summarize_index(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Resu
     (&mut first)
         .take(limits.max_decompressed.saturating_add(1))
         .read_to_end(&mut member1)
-        .map_err(|source| IndexError::Gzip { part: "first gzip member", source })?;
+        .map_err(|source| IndexError::Gzip {
+            part: "first gzip member",
+            source,
+        })?;
     if member1.len() as u64 > limits.max_decompressed {
-        return Err(IndexError::TooLarge { part: "first gzip member", limit: limits.max_decompressed });
+        return Err(IndexError::TooLarge {
+            part: "first gzip member",
+            limit: limits.max_decompressed,
+        });
     }
     let rest: &[u8] = first.into_inner();
     let first_entries = tarball::entries(&member1, "first gzip member")?;
-    let is_signature = first_entries.first().is_some_and(|e| e.header.name.starts_with(".SIGN."));
+    let is_signature = first_entries
+        .first()
+        .is_some_and(|e| e.header.name.starts_with(".SIGN."));
 
     let budget = limits.max_decompressed.saturating_sub(member1.len() as u64);
     let (signature, data): (SignatureInfo, Box<dyn Read + '_>) = if is_signature {
@@ -101,31 +122,58 @@ pub fn summarize_index(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Resu
         for e in &first_entries {
             let content = member1.get(e.data.clone()).unwrap_or_default().to_vec();
             let name = &e.header.name;
-            signatures
-                .push(Signature::from_entry(name, content).ok_or_else(|| IndexError::NotSignature { name: name.clone() })?);
+            signatures.push(
+                Signature::from_entry(name, content)
+                    .ok_or_else(|| IndexError::NotSignature { name: name.clone() })?,
+            );
         }
         if rest.is_empty() {
             return Err(IndexError::NoIndexData);
         }
         let verdict = match trust {
-            Trust::AllowUntrusted => Verdict::Untrusted { reason: Untrusted::NotChecked },
-            Trust::Keys(keys) | Trust::KeysOrUntrusted(keys) => signature::verify(&signatures, rest, keys),
+            Trust::AllowUntrusted => Verdict::Untrusted {
+                reason: Untrusted::NotChecked,
+            },
+            Trust::Keys(keys) | Trust::KeysOrUntrusted(keys) => {
+                signature::verify(&signatures, rest, keys)
+            }
         };
         if let (Trust::Keys(_), Verdict::Untrusted { reason }) = (trust, &verdict) {
             return Err(IndexError::Untrusted(reason.clone()));
         }
-        (SignatureInfo { signatures, verdict }, Box::new(MultiGzDecoder::new(rest)))
+        (
+            SignatureInfo {
+                signatures,
+                verdict,
+            },
+            Box::new(MultiGzDecoder::new(rest)),
+        )
     } else {
-        let verdict = Verdict::Untrusted { reason: Untrusted::Unsigned };
+        let verdict = Verdict::Untrusted {
+            reason: Untrusted::Unsigned,
+        };
         if matches!(trust, Trust::Keys(_)) {
             return Err(IndexError::Untrusted(Untrusted::Unsigned));
         }
         let head = io::Cursor::new(std::mem::take(&mut member1));
-        let tail: Box<dyn Read + '_> =
-            if rest.is_empty() { Box::new(io::empty()) } else { Box::new(MultiGzDecoder::new(rest)) };
-        (SignatureInfo { signatures: Vec::new(), verdict }, Box::new(head.chain(tail)))
+        let tail: Box<dyn Read + '_> = if rest.is_empty() {
+            Box::new(io::empty())
+        } else {
+            Box::new(MultiGzDecoder::new(rest))
+        };
+        (
+            SignatureInfo {
+                signatures: Vec::new(),
+                verdict,
+            },
+            Box::new(head.chain(tail)),
+        )
     };
-    let mut data = Budget { inner: data, left: budget, limit: limits.max_decompressed };
+    let mut data = Budget {
+        inner: data,
+        left: budget,
+        limit: limits.max_decompressed,
+    };
 
     let mut description = None;
     let mut secfixes = None;
@@ -142,7 +190,9 @@ pub fn summarize_index(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Resu
         };
         offset += BLOCK as u64 + header.padded_size();
         match header.name.as_str() {
-            "APKINDEX" if scanned.is_some() => return Err(IndexError::DuplicateEntry { name: header.name }),
+            "APKINDEX" if scanned.is_some() => {
+                return Err(IndexError::DuplicateEntry { name: header.name });
+            }
             "APKINDEX" => {
                 let mut s = Scanner::new(limits.max_line, header.size);
                 let mut left = header.size;
@@ -157,18 +207,27 @@ pub fn summarize_index(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Resu
                 scanned = Some(s);
             }
             "DESCRIPTION" | SECFIXES_ENTRY => {
-                let slot = if header.name == "DESCRIPTION" { &mut description } else { &mut secfixes };
+                let slot = if header.name == "DESCRIPTION" {
+                    &mut description
+                } else {
+                    &mut secfixes
+                };
                 if slot.is_some() {
                     return Err(IndexError::DuplicateEntry { name: header.name });
                 }
                 let mut content = Vec::new();
-                (&mut data).take(header.size).read_to_end(&mut content).map_err(|e| truncated(&header, e))?;
+                (&mut data)
+                    .take(header.size)
+                    .read_to_end(&mut content)
+                    .map_err(|e| truncated(&header, e))?;
                 if content.len() as u64 != header.size {
                     return Err(truncated(&header, io::ErrorKind::UnexpectedEof.into()));
                 }
                 *slot = Some(content);
             }
-            n if n.starts_with('.') => return Err(IndexError::UnexpectedDotFile { name: header.name }),
+            n if n.starts_with('.') => {
+                return Err(IndexError::UnexpectedDotFile { name: header.name });
+            }
             // apk ignores the other members of an index.
             _ => skip(&mut data, header.size).map_err(|e| truncated(&header, e))?,
         }
@@ -180,7 +239,13 @@ pub fn summarize_index(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Resu
         None => None,
     };
     let (text, slots) = scanned.into_parts()?;
-    Ok(IndexSummary { description, signature, secfixes, text, slots })
+    Ok(IndexSummary {
+        description,
+        signature,
+        secfixes,
+        text,
+        slots,
+    })
 }
 
 fn truncated(header: &Header, e: io::Error) -> IndexError {
@@ -189,7 +254,10 @@ fn truncated(header: &Header, e: io::Error) -> IndexError {
             part: "index",
             source: io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                format!("entry {:?} is truncated ({} bytes announced)", header.name, header.size),
+                format!(
+                    "entry {:?} is truncated ({} bytes announced)",
+                    header.name, header.size
+                ),
             ),
         },
         _ => budget_or_gzip(e),
@@ -198,9 +266,18 @@ fn truncated(header: &Header, e: io::Error) -> IndexError {
 
 /// Maps a read error: the budget's own error, or a gzip error.
 fn budget_or_gzip(e: io::Error) -> IndexError {
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<TooLarge>()) {
-        Some(TooLarge(limit)) => IndexError::TooLarge { part: "index", limit: *limit },
-        None => IndexError::Gzip { part: "index", source: e },
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<TooLarge>())
+    {
+        Some(TooLarge(limit)) => IndexError::TooLarge {
+            part: "index",
+            limit: *limit,
+        },
+        None => IndexError::Gzip {
+            part: "index",
+            source: e,
+        },
     }
 }
 
@@ -209,7 +286,9 @@ fn budget_or_gzip(e: io::Error) -> IndexError {
 fn read_block(r: &mut impl Read, block: &mut [u8; BLOCK]) -> Result<bool, IndexError> {
     let mut got = 0;
     while got < BLOCK {
-        let n = r.read(block.get_mut(got..).unwrap_or_default()).map_err(budget_or_gzip)?;
+        let n = r
+            .read(block.get_mut(got..).unwrap_or_default())
+            .map_err(budget_or_gzip)?;
         if n == 0 {
             if got == 0 {
                 return Ok(false);
@@ -254,7 +333,10 @@ struct Budget<R> {
 impl<R: Read> Read for Budget<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.left = self.left.checked_sub(n as u64).ok_or_else(|| io::Error::other(TooLarge(self.limit)))?;
+        self.left = self
+            .left
+            .checked_sub(n as u64)
+            .ok_or_else(|| io::Error::other(TooLarge(self.limit)))?;
         Ok(n)
     }
 }
@@ -309,9 +391,13 @@ impl Scanner {
                 self.carry = line;
             }
         }
-        self.carry.extend_from_slice(chunk.get(start..).unwrap_or_default());
+        self.carry
+            .extend_from_slice(chunk.get(start..).unwrap_or_default());
         if self.carry.len() > self.max_line {
-            return Err(StanzaError::LineTooLong { line: self.line + 1, limit: self.max_line });
+            return Err(StanzaError::LineTooLong {
+                line: self.line + 1,
+                limit: self.max_line,
+            });
         }
         Ok(())
     }
@@ -328,14 +414,20 @@ impl Scanner {
         self.line += 1;
         let line = self.line;
         if l.len() > self.max_line {
-            return Err(StanzaError::LineTooLong { line, limit: self.max_line });
+            return Err(StanzaError::LineTooLong {
+                line,
+                limit: self.max_line,
+            });
         }
         let (letter, value) = match l {
             [] | [_] => return self.end_record(),
             [letter, b':', value @ ..] => (*letter, value),
             _ => {
                 let shown = l.get(..40).unwrap_or(l);
-                return Err(StanzaError::MissingColon { line, found: String::from_utf8_lossy(shown).into_owned() });
+                return Err(StanzaError::MissingColon {
+                    line,
+                    found: String::from_utf8_lossy(shown).into_owned(),
+                });
             }
         };
         if !letter.is_ascii_alphabetic() {
@@ -353,7 +445,10 @@ impl Scanner {
         let start = self.text.len();
         self.text.extend_from_slice(value);
         // The text of one index stays far below 4 GB (limits bound it).
-        *slot = Some((u32::try_from(start).unwrap_or(u32::MAX), u32::try_from(self.text.len()).unwrap_or(u32::MAX)));
+        *slot = Some((
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(self.text.len()).unwrap_or(u32::MAX),
+        ));
         Ok(())
     }
 
@@ -363,9 +458,22 @@ impl Scanner {
             return Ok(());
         }
         let line = cur.line;
-        let name = cur.name.ok_or(StanzaError::MissingField { line, letter: 'P', what: "package name" })?;
-        let version = cur.version.ok_or(StanzaError::MissingField { line, letter: 'V', what: "version" })?;
-        self.slots.push(Slot { name, version, origin: cur.origin, line });
+        let name = cur.name.ok_or(StanzaError::MissingField {
+            line,
+            letter: 'P',
+            what: "package name",
+        })?;
+        let version = cur.version.ok_or(StanzaError::MissingField {
+            line,
+            letter: 'V',
+            what: "version",
+        })?;
+        self.slots.push(Slot {
+            name,
+            version,
+            origin: cur.origin,
+            line,
+        });
         Ok(())
     }
 
@@ -387,7 +495,11 @@ impl Scanner {
                             .map(|(l, r)| (s.line, l, r.map_or(0, |r| r.0)))
                     })
                     .unwrap_or((0, 'P', 0));
-                Err(StanzaError::InvalidUtf8 { line, letter, offset: (at - start) as usize })
+                Err(StanzaError::InvalidUtf8 {
+                    line,
+                    letter,
+                    offset: (at - start) as usize,
+                })
             }
         }
     }
@@ -411,12 +523,27 @@ mod tests {
         let (text, slots) = s.into_parts()?;
         let summary = IndexSummary {
             description: None,
-            signature: SignatureInfo { signatures: Vec::new(), verdict: Verdict::Untrusted { reason: Untrusted::Unsigned } },
+            signature: SignatureInfo {
+                signatures: Vec::new(),
+                verdict: Verdict::Untrusted {
+                    reason: Untrusted::Unsigned,
+                },
+            },
             secfixes: None,
             text,
             slots,
         };
-        Ok(summary.entries().map(|e| (e.name.to_owned(), e.version.to_owned(), e.origin.to_owned(), e.line)).collect())
+        Ok(summary
+            .entries()
+            .map(|e| {
+                (
+                    e.name.to_owned(),
+                    e.version.to_owned(),
+                    e.origin.to_owned(),
+                    e.line,
+                )
+            })
+            .collect())
     }
 
     #[test]
@@ -424,18 +551,42 @@ mod tests {
         let text = b"P:alpha\nV:1.0-r0\no:a\n\nP:beta\nV:2-r1\n";
         for chunk in 1..text.len() + 1 {
             let rows = scan_all(text, chunk).unwrap();
-            let got: Vec<_> = rows.iter().map(|(n, v, o, l)| (n.as_str(), v.as_str(), o.as_str(), *l)).collect();
-            assert_eq!(got, [("alpha", "1.0-r0", "a", 1), ("beta", "2-r1", "beta", 5)], "chunk {chunk}");
+            let got: Vec<_> = rows
+                .iter()
+                .map(|(n, v, o, l)| (n.as_str(), v.as_str(), o.as_str(), *l))
+                .collect();
+            assert_eq!(
+                got,
+                [("alpha", "1.0-r0", "a", 1), ("beta", "2-r1", "beta", 5)],
+                "chunk {chunk}"
+            );
         }
     }
 
     #[test]
     fn errors_name_the_line() {
         assert_eq!(scan_all(b"P:a\nV:1\nbad\n", 3).unwrap_err().line(), 3);
-        assert!(matches!(scan_all(b"P:a\n\nV:1\n", 64).unwrap_err(), StanzaError::MissingField { line: 1, letter: 'V', .. }));
-        assert!(matches!(scan_all(b"1:x\n", 64).unwrap_err(), StanzaError::InvalidLetter { line: 1, .. }));
+        assert!(matches!(
+            scan_all(b"P:a\n\nV:1\n", 64).unwrap_err(),
+            StanzaError::MissingField {
+                line: 1,
+                letter: 'V',
+                ..
+            }
+        ));
+        assert!(matches!(
+            scan_all(b"1:x\n", 64).unwrap_err(),
+            StanzaError::InvalidLetter { line: 1, .. }
+        ));
         let e = scan_all(b"P:a\nV:1\n\nP:b\nV:2\no:x\xffy\n", 64).unwrap_err();
-        assert_eq!(e, StanzaError::InvalidUtf8 { line: 4, letter: 'o', offset: 1 });
+        assert_eq!(
+            e,
+            StanzaError::InvalidUtf8 {
+                line: 4,
+                letter: 'o',
+                offset: 1
+            }
+        );
         // Other values are not decoded.
         assert_eq!(scan_all(b"P:a\nT:\xff\nV:1\n", 64).unwrap().len(), 1);
     }

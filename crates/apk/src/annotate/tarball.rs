@@ -19,14 +19,21 @@ pub(crate) struct Header {
 }
 
 fn tar_err(part: &'static str, msg: String) -> IndexError {
-    IndexError::Tar { part, source: std::io::Error::new(std::io::ErrorKind::InvalidData, msg) }
+    IndexError::Tar {
+        part,
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, msg),
+    }
 }
 
 impl Header {
     /// Reads one header block found at byte `at` of `part`; `None` for a
     /// zero block (the end of the archive). The header checksum is checked;
     /// anything but a regular file is refused, as in `IndexArchive`.
-    pub(crate) fn parse(block: &[u8], at: u64, part: &'static str) -> Result<Option<Self>, IndexError> {
+    pub(crate) fn parse(
+        block: &[u8],
+        at: u64,
+        part: &'static str,
+    ) -> Result<Option<Self>, IndexError> {
         if block.len() != BLOCK {
             return Err(tar_err(part, format!("truncated tar header at byte {at}")));
         }
@@ -34,15 +41,24 @@ impl Header {
             return Ok(None);
         }
         let field = |r: Range<usize>| block.get(r).unwrap_or_default();
-        let stored =
-            parse_octal(field(148..156)).ok_or_else(|| tar_err(part, format!("bad header checksum field at byte {at}")))?;
+        let stored = parse_octal(field(148..156))
+            .ok_or_else(|| tar_err(part, format!("bad header checksum field at byte {at}")))?;
         let sum: u64 = block
             .iter()
             .enumerate()
-            .map(|(i, &b)| if (148..156).contains(&i) { u64::from(b' ') } else { u64::from(b) })
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    u64::from(b' ')
+                } else {
+                    u64::from(b)
+                }
+            })
             .sum();
         if sum != stored {
-            return Err(tar_err(part, format!("header checksum mismatch at byte {at}")));
+            return Err(tar_err(
+                part,
+                format!("header checksum mismatch at byte {at}"),
+            ));
         }
         let cstr = |b: &[u8]| {
             let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
@@ -58,9 +74,13 @@ impl Header {
         }
         let kind = block.get(156).copied().unwrap_or(0);
         if kind != b'0' && kind != 0 {
-            return Err(IndexError::NotRegularFile { name, kind: format!("tar type {:?}", char::from(kind)) });
+            return Err(IndexError::NotRegularFile {
+                name,
+                kind: format!("tar type {:?}", char::from(kind)),
+            });
         }
-        let size = parse_octal(field(124..136)).ok_or_else(|| tar_err(part, format!("entry {name:?}: bad size field")))?;
+        let size = parse_octal(field(124..136))
+            .ok_or_else(|| tar_err(part, format!("entry {name:?}: bad size field")))?;
         let mtime = parse_octal(field(136..148)).unwrap_or(0);
         Ok(Some(Self { name, size, mtime }))
     }
@@ -92,9 +112,20 @@ pub(crate) fn entries(data: &[u8], part: &'static str) -> Result<Vec<Entry>, Ind
             .ok()
             .and_then(|s| start.checked_add(s))
             .filter(|&e| e <= data.len())
-            .ok_or_else(|| tar_err(part, format!("entry {:?} is truncated ({} bytes announced)", header.name, header.size)))?;
+            .ok_or_else(|| {
+                tar_err(
+                    part,
+                    format!(
+                        "entry {:?} is truncated ({} bytes announced)",
+                        header.name, header.size
+                    ),
+                )
+            })?;
         pos = start + (end - start).div_ceil(BLOCK) * BLOCK;
-        out.push(Entry { header, data: start..end });
+        out.push(Entry {
+            header,
+            data: start..end,
+        });
     }
     Ok(out)
 }
@@ -136,25 +167,44 @@ mod tests {
     #[test]
     fn headers_of_the_tar_crate_read_back() {
         for ustar in [false, true] {
-            let mut h = if ustar { ::tar::Header::new_ustar() } else { ::tar::Header::new_gnu() };
+            let mut h = if ustar {
+                ::tar::Header::new_ustar()
+            } else {
+                ::tar::Header::new_gnu()
+            };
             h.set_path("APKINDEX").unwrap();
             h.set_size(1000);
             h.set_mtime(1_600_000_000);
             h.set_entry_type(::tar::EntryType::Regular);
             h.set_cksum();
             let got = Header::parse(h.as_bytes(), 0, "index").unwrap().unwrap();
-            assert_eq!(got, Header { name: "APKINDEX".into(), size: 1000, mtime: 1_600_000_000 });
+            assert_eq!(
+                got,
+                Header {
+                    name: "APKINDEX".into(),
+                    size: 1000,
+                    mtime: 1_600_000_000
+                }
+            );
             assert_eq!(got.padded_size(), 1024);
             let mut bad = *h.as_bytes();
             bad[0] ^= 1;
-            assert!(Header::parse(&bad, 512, "index").unwrap_err().to_string().contains("bad tar data"));
+            assert!(
+                Header::parse(&bad, 512, "index")
+                    .unwrap_err()
+                    .to_string()
+                    .contains("bad tar data")
+            );
         }
         assert_eq!(Header::parse(&[0; BLOCK], 0, "index").unwrap(), None);
         let mut link = ::tar::Header::new_gnu();
         link.set_path("x").unwrap();
         link.set_entry_type(::tar::EntryType::Symlink);
         link.set_cksum();
-        assert!(matches!(Header::parse(link.as_bytes(), 0, "index"), Err(IndexError::NotRegularFile { .. })));
+        assert!(matches!(
+            Header::parse(link.as_bytes(), 0, "index"),
+            Err(IndexError::NotRegularFile { .. })
+        ));
     }
 
     proptest! {

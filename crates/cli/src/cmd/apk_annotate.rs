@@ -71,23 +71,40 @@ pub(crate) struct Args {
 }
 
 fn read_secdb(path: &Path) -> anyhow::Result<Secdb> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    let db = if is_yaml { Secdb::from_yaml_str(&text) } else { Secdb::from_json_str(&text) };
+    let db = if is_yaml {
+        Secdb::from_yaml_str(&text)
+    } else {
+        Secdb::from_json_str(&text)
+    };
     db.with_context(|| path.display().to_string())
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let secdbs: Vec<Secdb> = args.secdb.iter().map(|p| read_secdb(p)).collect::<anyhow::Result<_>>()?;
+    let secdbs: Vec<Secdb> = args
+        .secdb
+        .iter()
+        .map(|p| read_secdb(p))
+        .collect::<anyhow::Result<_>>()?;
     let scheme = args.version_scheme.unwrap_or_else(|| {
         // Every Alpine secdb names its branch; take the first that does.
-        secdbs.iter().find_map(|d| d.distroversion.as_deref()).map_or(Scheme::Apk3, Scheme::for_branch)
+        secdbs
+            .iter()
+            .find_map(|d| d.distroversion.as_deref())
+            .map_or(Scheme::Apk3, Scheme::for_branch)
     });
-    let pem = std::fs::read_to_string(&args.key).with_context(|| format!("cannot read {}", args.key.display()))?;
+    let pem = std::fs::read_to_string(&args.key)
+        .with_context(|| format!("cannot read {}", args.key.display()))?;
     let name = match &args.key_name {
         Some(n) => n.clone(),
         None => {
-            let file = args.key.file_name().and_then(|n| n.to_str()).context("the key path has no file name")?;
+            let file = args
+                .key
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("the key path has no file name")?;
             format!("{file}.pub")
         }
     };
@@ -102,22 +119,35 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         (Some(k), true) => Trust::KeysOrUntrusted(k),
         (None, _) => Trust::AllowUntrusted,
     };
-    let input = std::fs::read(&args.index).with_context(|| format!("cannot read {}", args.index.display()))?;
+    let input = std::fs::read(&args.index)
+        .with_context(|| format!("cannot read {}", args.index.display()))?;
     let refs: Vec<&Secdb> = secdbs.iter().collect();
-    let out = annotate(&input, &trust, &refs, scheme, &key, alg).with_context(|| args.index.display().to_string())?;
+    let out = annotate(&input, &trust, &refs, scheme, &key, alg)
+        .with_context(|| args.index.display().to_string())?;
 
     // Write through a temporary file: never a half-written index.
     let tmp = args.output.with_extension("part");
     std::fs::write(&tmp, &out.bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &args.output).with_context(|| format!("cannot write {}", args.output.display()))?;
+    std::fs::rename(&tmp, &args.output)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
 
     for k in &out.report.invalid_keys {
-        eprintln!("warning: {}: secfixes key {:?} left out: {}", k.origin, k.key, k.reason);
+        eprintln!(
+            "warning: {}: secfixes key {:?} left out: {}",
+            k.origin, k.key, k.reason
+        );
     }
     for (pkg, v) in &out.report.invalid_versions {
-        eprintln!("warning: {pkg}-{v}: not a valid {scheme} version, no security data written for it");
+        eprintln!(
+            "warning: {pkg}-{v}: not a valid {scheme} version, no security data written for it"
+        );
     }
-    let ids: usize = out.secfixes.records.iter().map(|r| r.fixes.iter().map(|f| f.ids.len()).sum::<usize>()).sum();
+    let ids: usize = out
+        .secfixes
+        .records
+        .iter()
+        .map(|r| r.fixes.iter().map(|f| f.ids.len()).sum::<usize>())
+        .sum();
     let alg_name = match alg {
         SignAlgorithm::RsaSha1 => "RSA/SHA-1",
         SignAlgorithm::RsaSha256 => "RSA/SHA-256",

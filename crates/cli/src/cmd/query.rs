@@ -71,7 +71,9 @@ struct StateOut {
 }
 
 fn ts(secs: i64) -> String {
-    jiff::Timestamp::from_second(secs).map(|t| t.to_string()).unwrap_or_else(|_| secs.to_string())
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| secs.to_string())
 }
 
 pub(crate) fn run_states(args: StatesArgs) -> anyhow::Result<ExitCode> {
@@ -82,7 +84,9 @@ pub(crate) fn run_states(args: StatesArgs) -> anyhow::Result<ExitCode> {
             repo: args.repo.clone(),
             origin: args.package.clone(),
             vuln_id: args.vuln.as_ref().map(|v| {
-                secfixes_model::VulnId::new(v).map(|id| id.to_string()).unwrap_or_else(|_| v.clone())
+                secfixes_model::VulnId::new(v)
+                    .map(|id| id.to_string())
+                    .unwrap_or_else(|_| v.clone())
             }),
             state: args.state.map(|s| s.as_str().to_owned()),
         };
@@ -106,8 +110,10 @@ pub(crate) fn run_states(args: StatesArgs) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&out)?);
         } else {
             for r in &rows {
-                let mut line =
-                    format!("{}/{} {}-{} {} {}", r.branch, r.repo, r.origin, r.version, r.vuln_id, r.state);
+                let mut line = format!(
+                    "{}/{} {}-{} {} {}",
+                    r.branch, r.repo, r.origin, r.version, r.vuln_id, r.state
+                );
                 if let Some(f) = &r.fixed_version {
                     line.push_str(&format!(" (fixed in {f})"));
                 }
@@ -127,7 +133,8 @@ pub(crate) fn run_states(args: StatesArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_evidence(evidence: &str) {
-    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(evidence) else {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(evidence)
+    else {
         return;
     };
     for e in items {
@@ -140,14 +147,43 @@ fn print_evidence(evidence: &str) {
                 get("range"),
                 get("outcome")
             ),
-            "cve5" => format!("CVE 5 ({}): {} {} -> {}", get("container"), get("product"), get("range"), get("outcome")),
-            "osv" => format!("OSV: {} {} -> {}", get("package"), get("range"), get("outcome")),
+            "cve5" => format!(
+                "CVE 5 ({}): {} {} -> {}",
+                get("container"),
+                get("product"),
+                get("range"),
+                get("outcome")
+            ),
+            "osv" => format!(
+                "OSV: {} {} -> {}",
+                get("package"),
+                get("range"),
+                get("outcome")
+            ),
             "fix" => {
-                let alias = e.get("alias").and_then(|v| v.as_str()).map(|a| format!(" as {a}")).unwrap_or_default();
-                format!("fix {}{alias} recorded by {} {}", get("version"), get("source"), get("location"))
+                let alias = e
+                    .get("alias")
+                    .and_then(|v| v.as_str())
+                    .map(|a| format!(" as {a}"))
+                    .unwrap_or_default();
+                format!(
+                    "fix {}{alias} recorded by {} {}",
+                    get("version"),
+                    get("source"),
+                    get("location")
+                )
             }
-            "not-affected" => format!("not affected, recorded by {} {}", get("source"), get("location")),
-            "decision" => format!("decision by {}: {} ({})", get("author"), get("status"), get("statement")),
+            "not-affected" => format!(
+                "not affected, recorded by {} {}",
+                get("source"),
+                get("location")
+            ),
+            "decision" => format!(
+                "decision by {}: {} ({})",
+                get("author"),
+                get("status"),
+                get("statement")
+            ),
             other => format!("{other}: {e}"),
         };
         println!("    {text}");
@@ -167,8 +203,15 @@ async fn status_rows(store: &AnyStore) -> anyhow::Result<Vec<StatusRow>> {
     let counts = store.state_counts().await.context("counting states")?;
     let mut rows: Vec<StatusRow> = Vec::new();
     for c in counts {
-        if rows.last().is_none_or(|r| r.branch != c.branch || r.repo != c.repo) {
-            let mut r = StatusRow { branch: c.branch.clone(), repo: c.repo.clone(), ..StatusRow::default() };
+        if rows
+            .last()
+            .is_none_or(|r| r.branch != c.branch || r.repo != c.repo)
+        {
+            let mut r = StatusRow {
+                branch: c.branch.clone(),
+                repo: c.repo.clone(),
+                ..StatusRow::default()
+            };
             for k in StateKind::ALL {
                 r.counts.insert(k.as_str().to_owned(), 0);
             }
@@ -189,7 +232,15 @@ pub(crate) async fn print_status(store: &AnyStore) -> anyhow::Result<()> {
         println!("no states yet: run `secfixes update`");
         return Ok(());
     }
-    let headers = ["branch", "repo", "vulnerable", "possibly-vulnerable", "fixed", "not-affected", "total"];
+    let headers = [
+        "branch",
+        "repo",
+        "vulnerable",
+        "possibly-vulnerable",
+        "fixed",
+        "not-affected",
+        "total",
+    ];
     println!(
         "{:<8} {:<10} {:>10} {:>19} {:>7} {:>12} {:>7}",
         headers[0], headers[1], headers[2], headers[3], headers[4], headers[5], headers[6]
@@ -214,7 +265,10 @@ pub(crate) fn run_status(args: StatusArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let store = args.db.open().await?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&status_rows(&store).await?)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&status_rows(&store).await?)?
+            );
         } else {
             print_status(&store).await?;
         }

@@ -60,7 +60,10 @@ use secfixes_apk::release::Branch;
 use secfixes_apk::secdb::Secdb;
 use secfixes_apk::version::Scheme;
 use secfixes_scan::engine::{Tracker, installed_warnings};
-use secfixes_scan::{AvailableRepo, FixTable, Installed, Report, ScanInput, StatesResponse, Warning, states_urls};
+use secfixes_scan::{
+    AvailableRepo, FixTable, Installed, Report, ScanInput, ServerState, StatesResponse, Warning,
+    states_urls,
+};
 
 use self::fetch::Fetcher;
 use self::root::Root;
@@ -147,7 +150,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The system.
     let (root, installed_bytes, installed_label) = match &args.installed {
         Some(file) => {
-            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
             (None, bytes, file.display().to_string())
         }
         None => {
@@ -159,7 +163,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             (Some(root), bytes, label)
         }
     };
-    let branch = args.branch.clone().or_else(|| root.as_ref().and_then(|r| r.release.as_ref()).map(|r| r.branch.clone()));
+    let branch = args.branch.clone().or_else(|| {
+        root.as_ref()
+            .and_then(|r| r.release.as_ref())
+            .map(|r| r.branch.clone())
+    });
     let cache_dir = args.cache_dir.clone().or_else(fetch::default_cache_dir);
     let mut fetcher = Fetcher::new(cache_dir, args.offline);
 
@@ -167,30 +175,30 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     // in one thread each while this thread parses the installed database
     // and the secdb documents. Only a root without etc/apk/arch needs the
     // installed packages before (their architecture names the indexes).
-    let early_installed = (args.arch.is_none() && root.as_ref().is_some_and(|r| r.arch.is_none()) && !args.no_index)
-        .then(|| secfixes_scan::read_installed(&installed_bytes));
+    let early_installed =
+        (args.arch.is_none() && root.as_ref().is_some_and(|r| r.arch.is_none()) && !args.no_index)
+            .then(|| secfixes_scan::read_installed(&installed_bytes));
     let inputs = index_inputs(
         &args,
         root.as_ref(),
-        early_installed.as_ref().map(|(i, _)| &i[..]).unwrap_or_default(),
+        early_installed
+            .as_ref()
+            .map(|(i, _)| &i[..])
+            .unwrap_or_default(),
         &mut fetcher,
         &mut notes,
     )?;
-    let keys = match args.keys.clone().or_else(|| root.as_ref().and_then(|r| r.keys_dir.clone())) {
-        Some(dir) if !inputs.is_empty() => {
-            Some(Keyring::from_dir(&dir).with_context(|| format!("keys directory {}", dir.display()))?)
-        }
+    let keys = match args
+        .keys
+        .clone()
+        .or_else(|| root.as_ref().and_then(|r| r.keys_dir.clone()))
+    {
+        Some(dir) if !inputs.is_empty() => Some(
+            Keyring::from_dir(&dir).with_context(|| format!("keys directory {}", dir.display()))?,
+        ),
         _ => None,
     };
-    let trust = match (&keys, args.allow_untrusted) {
-        (Some(k), false) => Trust::Keys(k),
-        (Some(k), true) => Trust::KeysOrUntrusted(k),
-        (None, true) => Trust::AllowUntrusted,
-        (None, false) if inputs.is_empty() => Trust::AllowUntrusted,
-        (None, false) => {
-            bail!("no keys to verify the indexes with: give --keys DIR (or --allow-untrusted, or --no-index)")
-        }
-    };
+    let trust = trust(keys.as_ref(), args.allow_untrusted, inputs.is_empty())?;
     // The secdb documents known before the indexes are read (all but
     // Alpine's default feeds, used only when no index is annotated).
     let early_secdb = explicit_secdb_locations(&args, root.as_ref());
@@ -198,18 +206,39 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     for location in early_secdb.iter().flatten() {
         secdb_bytes.push((location.clone(), fetcher.read(location)?));
     }
-    let (indexes, (installed, bad_records), mut secdbs) = std::thread::scope(|s| {
-        let handles: Vec<_> = inputs.iter().map(|i| s.spawn(|| parse_index(i, &trust))).collect();
-        let installed = early_installed.unwrap_or_else(|| secfixes_scan::read_installed(&installed_bytes));
-        let secdbs: Vec<anyhow::Result<(String, Secdb)>> =
-            secdb_bytes.iter().map(|(l, b)| Ok((l.clone(), parse_secdb(l, b).with_context(|| l.clone())?))).collect();
-        (handles.into_iter().map(join).collect::<Vec<_>>(), installed, secdbs)
+    // While the indexes inflate, this thread reads the installed database
+    // and the secdb documents and builds the table of fixes.
+    let (indexes, (installed, bad_records), table) = std::thread::scope(|s| {
+        let handles: Vec<_> = inputs
+            .iter()
+            .map(|i| s.spawn(|| parse_index(i, &trust)))
+            .collect();
+        let installed =
+            early_installed.unwrap_or_else(|| secfixes_scan::read_installed(&installed_bytes));
+        let scheme = args
+            .version_scheme
+            .unwrap_or_else(|| default_scheme(&installed.0, branch.as_ref()));
+        let mut table = FixTable::new(scheme);
+        let parsed: anyhow::Result<()> = secdb_bytes.iter().try_for_each(|(label, bytes)| {
+            table.add_secdb(
+                label,
+                &parse_secdb(label, bytes).with_context(|| label.clone())?,
+            );
+            Ok(())
+        });
+        (
+            handles.into_iter().map(join).collect::<Vec<_>>(),
+            installed,
+            parsed.map(|()| table),
+        )
     });
+    let mut table = table?;
     if installed.is_empty() && !bad_records.is_empty() {
-        bail!("{installed_label}: no readable package record ({})", bad_records.len());
+        bail!(
+            "{installed_label}: no readable package record ({})",
+            bad_records.len()
+        );
     }
-    let scheme = args.version_scheme.unwrap_or_else(|| default_scheme(&installed, branch.as_ref()));
-    let mut table = FixTable::new(scheme);
     let indexes: Vec<LoadedIndex> = indexes.into_iter().collect::<anyhow::Result<_>>()?;
     for i in &indexes {
         if !i.summary.signature.is_trusted() {
@@ -220,12 +249,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let annotated = indexes.iter().any(|i| i.summary.secfixes.is_some());
         for location in default_secdb_locations(branch.as_ref(), annotated, &mut notes)? {
             let bytes = fetcher.read(&location)?;
-            secdbs.push(parse_secdb(&location, &bytes).with_context(|| location.clone()).map(|d| (location, d)));
+            let db = parse_secdb(&location, &bytes).with_context(|| location.clone())?;
+            table.add_secdb(&location, &db);
         }
-    }
-    for r in secdbs {
-        let (label, db) = r?;
-        table.add_secdb(&label, &db);
     }
     for idx in &indexes {
         if let Some(text) = &idx.summary.secfixes {
@@ -233,42 +259,39 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             table.add_secfixes_index(&format!("{} (SECFIXES)", idx.label), &s);
         }
     }
-    let entries: Vec<Vec<IndexEntry<'_>>> = indexes.iter().map(|i| i.summary.entries().collect()).collect();
+    let entries: Vec<Vec<IndexEntry<'_>>> = indexes
+        .iter()
+        .map(|i| i.summary.entries().collect())
+        .collect();
     let repos: Vec<AvailableRepo<'_>> = indexes
         .iter()
         .zip(&entries)
-        .map(|(i, e)| AvailableRepo { label: &i.label, tag: i.tag.as_deref(), entries: e })
+        .map(|(i, e)| AvailableRepo {
+            label: &i.label,
+            tag: i.tag.as_deref(),
+            entries: e,
+        })
         .collect();
 
-    // Tracker.
-    let states = match &args.server {
-        Some(url) => {
-            let b = branch.as_ref().context("--server needs the branch: give --branch or a root with etc/alpine-release")?;
-            let origins = installed.iter().map(|p| p.origin.as_str());
-            let mut all = Vec::new();
-            for u in states_urls(url, b.as_str(), origins) {
-                let body = fetcher.get_uncached(&u)?;
-                let r: StatesResponse =
-                    serde_json::from_slice(&body).with_context(|| format!("{u}: not a states response"))?;
-                all.extend(r.states);
-            }
-            Some(all)
-        }
-        None => None,
-    };
-
+    let states = tracker_states(&args, branch.as_ref(), &installed, &fetcher)?;
     let world = root.as_ref().and_then(|r| r.world.as_ref());
     let mut report = secfixes_scan::scan(&ScanInput {
         installed: &installed,
         world,
         fixes: &table,
         repos: (!indexes.is_empty()).then_some(&repos[..]),
-        tracker: args.server.as_deref().zip(states.as_deref()).map(|(label, states)| Tracker { label, states }),
+        tracker: args
+            .server
+            .as_deref()
+            .zip(states.as_deref())
+            .map(|(label, states)| Tracker { label, states }),
         branch: branch.as_ref().map(Branch::as_str),
     });
     report.warnings.extend(installed_warnings(&bad_records));
     notes.append(&mut fetcher.warnings);
-    report.warnings.extend(notes.into_iter().map(|message| Warning::Note { message }));
+    report
+        .warnings
+        .extend(notes.into_iter().map(|message| Warning::Note { message }));
 
     print(&args, &report, root.as_ref(), &installed_label)?;
     let fail = match args.fail_on {
@@ -276,13 +299,62 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         FailOn::Any => report.has_fixable() || report.has_open(),
         FailOn::None => false,
     };
-    Ok(if fail { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// How far to trust the indexes: their signature must verify with `keys`
+/// unless untrusted input is allowed.
+fn trust(
+    keys: Option<&Keyring>,
+    allow_untrusted: bool,
+    no_index: bool,
+) -> anyhow::Result<Trust<'_>> {
+    Ok(match (keys, allow_untrusted) {
+        (Some(k), false) => Trust::Keys(k),
+        (Some(k), true) => Trust::KeysOrUntrusted(k),
+        (None, true) => Trust::AllowUntrusted,
+        (None, false) if no_index => Trust::AllowUntrusted,
+        (None, false) => {
+            bail!(
+                "no keys to verify the indexes with: give --keys DIR (or --allow-untrusted, or --no-index)"
+            )
+        }
+    })
+}
+
+/// The tracker's states of the installed origins (`--server`).
+fn tracker_states(
+    args: &Args,
+    branch: Option<&Branch>,
+    installed: &[Installed],
+    fetcher: &Fetcher,
+) -> anyhow::Result<Option<Vec<ServerState>>> {
+    let Some(url) = &args.server else {
+        return Ok(None);
+    };
+    let b = branch
+        .context("--server needs the branch: give --branch or a root with etc/alpine-release")?;
+    let mut all = Vec::new();
+    for u in states_urls(url, b.as_str(), installed.iter().map(|p| p.origin.as_str())) {
+        let body = fetcher.get_uncached(&u)?;
+        let r: StatesResponse =
+            serde_json::from_slice(&body).with_context(|| format!("{u}: not a states response"))?;
+        all.extend(r.states);
+    }
+    Ok(Some(all))
 }
 
 /// The version order when not given: the installed apk-tools' major
 /// version, else the branch's, else apk-tools 3.
 fn default_scheme(installed: &[Installed], branch: Option<&Branch>) -> Scheme {
-    let apk = installed.iter().find(|p| p.name == "apk-tools").map(|p| p.version.as_str());
+    let apk = installed
+        .iter()
+        .find(|p| p.name == "apk-tools")
+        .map(|p| p.version.as_str());
     match apk {
         Some(v) if v.starts_with("2.") => Scheme::Apk2,
         Some(v) if v.starts_with("3.") => Scheme::Apk3,
@@ -296,22 +368,31 @@ fn explicit_secdb_locations(args: &Args, root: Option<&Root>) -> Option<Vec<Stri
     if !args.secdb.is_empty() {
         return Some(args.secdb.clone());
     }
-    root.filter(|r| !r.feeds.is_empty()).map(|r| r.feeds.iter().map(|(_, l)| l.location.clone()).collect())
+    root.filter(|r| !r.feeds.is_empty())
+        .map(|r| r.feeds.iter().map(|(_, l)| l.location.clone()).collect())
 }
 
 /// Without `--secdb` and `etc/secfixes.d`: nothing more when an index is
 /// annotated (its `SECFIXES` member is the data), else Alpine's feeds for
 /// the branch.
-fn default_secdb_locations(branch: Option<&Branch>, annotated: bool, notes: &mut Vec<String>) -> anyhow::Result<Vec<String>> {
+fn default_secdb_locations(
+    branch: Option<&Branch>,
+    annotated: bool,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<String>> {
     if annotated {
         return Ok(Vec::new());
     }
     match branch {
         Some(b) => {
-            notes.push(format!("no --secdb and no etc/secfixes.d: using Alpine's secdb for {b}"));
+            notes.push(format!(
+                "no --secdb and no etc/secfixes.d: using Alpine's secdb for {b}"
+            ));
             Ok(b.alpine_secdb_urls().to_vec())
         }
-        None => bail!("no secdb: give --secdb, or --branch, or a root with etc/secfixes.d or etc/alpine-release"),
+        None => bail!(
+            "no secdb: give --secdb, or --branch, or a root with etc/secfixes.d or etc/alpine-release"
+        ),
     }
 }
 
@@ -329,7 +410,11 @@ fn parse_secdb(location: &str, bytes: &[u8]) -> anyhow::Result<Secdb> {
 /// The architecture of the indexes: `--arch`, `etc/apk/arch`, else the most
 /// common `A:` of the installed packages (`noarch` aside).
 fn arch(args: &Args, root: Option<&Root>, installed: &[Installed]) -> Option<String> {
-    if let Some(a) = args.arch.clone().or_else(|| root.and_then(|r| r.arch.clone())) {
+    if let Some(a) = args
+        .arch
+        .clone()
+        .or_else(|| root.and_then(|r| r.arch.clone()))
+    {
         return Some(a);
     }
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -338,7 +423,10 @@ fn arch(args: &Args, root: Option<&Root>, installed: &[Installed]) -> Option<Str
             *counts.entry(a).or_default() += 1;
         }
     }
-    counts.into_iter().max_by_key(|(_, n)| *n).map(|(a, _)| a.to_owned())
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(a, _)| a.to_owned())
 }
 
 /// An index to read: its label (the repository's index URL, or the
@@ -366,7 +454,9 @@ fn index_inputs(
         let arch = arch(args, Some(r), installed);
         let repos = r.repositories(arch.as_deref().unwrap_or("noarch"))?;
         if !repos.is_empty() {
-            let arch = arch.context("cannot tell the architecture of the indexes: give --arch (or --no-index)")?;
+            let arch = arch.context(
+                "cannot tell the architecture of the indexes: give --arch (or --no-index)",
+            )?;
             for repo in repos {
                 let Some(url) = repo.index_url(&arch) else {
                     notes.push(format!(
@@ -375,7 +465,9 @@ fn index_inputs(
                     ));
                     continue;
                 };
-                let location = r.cached_index(&repo, &arch).map_or_else(|| url.clone(), |p| p.display().to_string());
+                let location = r
+                    .cached_index(&repo, &arch)
+                    .map_or_else(|| url.clone(), |p| p.display().to_string());
                 wanted.push((url, location, repo.tag.clone()));
             }
         }
@@ -383,9 +475,18 @@ fn index_inputs(
     let mut out = Vec::with_capacity(wanted.len());
     for (label, location, tag) in wanted {
         let bytes = fetcher.read(&location).with_context(|| {
-            if location == label { label.clone() } else { format!("{label} (from {location})") }
+            if location == label {
+                label.clone()
+            } else {
+                format!("{label} (from {location})")
+            }
         })?;
-        out.push(IndexInput { label, location, tag, bytes });
+        out.push(IndexInput {
+            label,
+            location,
+            tag,
+            bytes,
+        });
     }
     Ok(out)
 }
@@ -399,7 +500,11 @@ fn parse_index(input: &IndexInput, trust: &Trust<'_>) -> anyhow::Result<LoadedIn
             format!("{} ({})", input.label, input.location)
         }
     })?;
-    Ok(LoadedIndex { label: input.label.clone(), tag: input.tag.clone(), summary })
+    Ok(LoadedIndex {
+        label: input.label.clone(),
+        tag: input.tag.clone(),
+        summary,
+    })
 }
 
 /// Joins a scoped thread, passing a panic on.
@@ -411,7 +516,12 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// Writes the report in the chosen format; a closed pipe ends quietly.
-fn print(args: &Args, report: &Report, root: Option<&Root>, installed_label: &str) -> anyhow::Result<()> {
+fn print(
+    args: &Args,
+    report: &Report,
+    root: Option<&Root>,
+    installed_label: &str,
+) -> anyhow::Result<()> {
     let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
     let body = if args.json {
         let mut s = serde_json::to_string_pretty(report)?;
@@ -422,19 +532,34 @@ fn print(args: &Args, report: &Report, root: Option<&Root>, installed_label: &st
             Some(r) => (dir_uri(&r.dir), r.installed_rel.to_owned()),
             None => {
                 let p = Path::new(installed_label);
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let dir = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 (dir_uri(dir), name)
             }
         };
-        let mut s = serde_json::to_string_pretty(&sarif::sarif(report, &root_uri, &installed_uri, &warnings))?;
+        let mut s = serde_json::to_string_pretty(&sarif::sarif(
+            report,
+            &root_uri,
+            &installed_uri,
+            &warnings,
+        ))?;
         s.push('\n');
         s
     } else {
         for w in &warnings {
             eprintln!("warning: {w}");
         }
-        if args.quiet { render::quiet(report) } else { render::text(report) }
+        if args.quiet {
+            render::quiet(report)
+        } else {
+            render::text(report)
+        }
     };
     let mut out = std::io::stdout().lock();
     match out.write_all(body.as_bytes()).and_then(|()| out.flush()) {

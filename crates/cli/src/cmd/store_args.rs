@@ -24,14 +24,17 @@ impl DbArgs {
         let url = match &self.db {
             Some(u) => u.clone(),
             None => {
-                let path = secfixes_store::default_sqlite_path().context("finding the default store location")?;
+                let path = secfixes_store::default_sqlite_path()
+                    .context("finding the default store location")?;
                 path.display().to_string()
             }
         };
         let store = secfixes_store::open(&url)
             .await
             .with_context(|| format!("opening the store {}", secfixes_store::redact(&url)))?;
-        secfixes_store::Store::migrate(&store).await.context("migrating the store")?;
+        secfixes_store::Store::migrate(&store)
+            .await
+            .context("migrating the store")?;
         Ok(store)
     }
 }
@@ -39,7 +42,10 @@ impl DbArgs {
 /// The tokio runtime for tracker commands: a multi-threaded one, because the
 /// matcher runs CPU work with `block_in_place`.
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 /// Where downloads are cached: `$XDG_CACHE_HOME/secfixes/downloads` or
@@ -61,8 +67,11 @@ pub(crate) struct Bar {
 
 impl Bar {
     pub(crate) fn new(quiet: bool) -> Self {
-        let show = !quiet && std::io::stderr().is_terminal() && std::env::var_os("NO_PROGRESS").is_none();
-        Self { bar: show.then(ProgressBar::hidden) }
+        let show =
+            !quiet && std::io::stderr().is_terminal() && std::env::var_os("NO_PROGRESS").is_none();
+        Self {
+            bar: show.then(ProgressBar::hidden),
+        }
     }
 }
 
@@ -72,8 +81,10 @@ impl Progress for Bar {
             b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             b.set_length(total as u64);
             b.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} sources {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
         }
     }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use secfixes_tracker::config::{Config, Location, SourceKind, SourceSpec, Trust};
+use secfixes_tracker::matching::MatchInputs;
 use secfixes_tracker::update::{self, Options, SourceResult, SourceStatus, UpdateReport};
 
 use super::query;
@@ -94,7 +95,10 @@ pub(crate) struct MatchArgs {
 fn parse_kind(s: &str) -> Result<SourceKind, String> {
     SourceKind::parse(s).ok_or_else(|| {
         let all: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("unknown source kind {s:?} (expected one of: {})", all.join(", "))
+        format!(
+            "unknown source kind {s:?} (expected one of: {})",
+            all.join(", ")
+        )
     })
 }
 
@@ -102,7 +106,14 @@ fn print_sources(results: &[SourceResult]) {
     let (mut imported, mut unchanged, mut failed) = (0, 0, 0);
     for r in results {
         match &r.status {
-            SourceStatus::Imported { records, inserted, updated, kept, removed, skipped } => {
+            SourceStatus::Imported {
+                records,
+                inserted,
+                updated,
+                kept,
+                removed,
+                skipped,
+            } => {
                 imported += 1;
                 let mut line = format!(
                     "imported  {}: {records} records ({inserted} new, {updated} changed, {removed} removed",
@@ -143,7 +154,11 @@ fn print_match(m: &secfixes_tracker::matching::MatchReport) {
 }
 
 fn exit_for(report: &UpdateReport) -> ExitCode {
-    if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 pub(crate) fn run_update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
@@ -187,7 +202,8 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .map(|l| {
             let location = match Location::parse_cli(l) {
                 Location::Path(p) => Location::Path(
-                    std::fs::canonicalize(&p).with_context(|| format!("{}: cannot open", p.display()))?,
+                    std::fs::canonicalize(&p)
+                        .with_context(|| format!("{}: cannot open", p.display()))?,
                 ),
                 url => url,
             };
@@ -196,7 +212,10 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 location,
                 branch: args.branch.clone(),
                 repo: args.repo.clone(),
-                trust: Trust { keys: args.keys.clone(), allow_untrusted: args.allow_untrusted },
+                trust: Trust {
+                    keys: args.keys.clone(),
+                    allow_untrusted: args.allow_untrusted,
+                },
             })
         })
         .collect::<anyhow::Result<_>>()?;
@@ -210,7 +229,10 @@ pub(crate) fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         let bar = Bar::new(args.quiet || args.json);
         let results = update::import_sources(&store, &specs, &opts, &bar).await?;
         bar_finish(&bar);
-        let report = UpdateReport { sources: results, matching: None };
+        let report = UpdateReport {
+            sources: results,
+            matching: None,
+        };
         if args.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {
@@ -226,17 +248,14 @@ fn bar_finish(bar: &Bar) {
 }
 
 pub(crate) fn run_match(args: MatchArgs) -> anyhow::Result<ExitCode> {
-    let (rules, rules_text) = match &args.config {
-        Some(p) => {
-            let c = Config::load(p)?;
-            (c.rules, c.rules_text)
-        }
-        None => (secfixes_matcher::MappingRules::defaults(), String::new()),
+    let inputs = match &args.config {
+        Some(p) => MatchInputs::from_config(&Config::load(p)?),
+        None => MatchInputs::defaults(),
     };
     runtime()?.block_on(async {
         let store = args.db.open().await?;
         let now = jiff::Timestamp::now().as_second();
-        let report = secfixes_tracker::matching::run(&store, &rules, &rules_text, args.force, now).await?;
+        let report = secfixes_tracker::matching::run(&store, &inputs, args.force, now).await?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {

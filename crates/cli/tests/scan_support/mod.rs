@@ -12,51 +12,60 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub const HIZLBUZZ: &str = "installed/hizlbuzz+alpine-minirootfs-v3.14/installed.2021-08-05.bbfac0af";
-pub const HIZLBUZZ_MAIN: &str = "apkindex/v3.14/main/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
-pub const HIZLBUZZ_COMMUNITY: &str =
+pub(crate) const HIZLBUZZ: &str =
+    "installed/hizlbuzz+alpine-minirootfs-v3.14/installed.2021-08-05.bbfac0af";
+pub(crate) const HIZLBUZZ_MAIN: &str =
+    "apkindex/v3.14/main/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
+pub(crate) const HIZLBUZZ_COMMUNITY: &str =
     "apkindex/v3.14/community/armv7/hizlbuzz+alpine-minirootfs-v3.14.b78eb2b6/APKINDEX.tar.gz";
-pub const KOBO: &str = "installed/Kobo-InkBox+xorg-base-rootfs/installed.2023-04-21.495512b9";
-pub const KOBO_MAIN_AUGUST: &str = "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.e2c63f4c/APKINDEX.tar.gz";
-pub const KOBO_COMMUNITY: &str = "apkindex/v3.10/community/armv7/Kobo-InkBox+xorg-base-rootfs.495512b9/APKINDEX.tar.gz";
-pub const PAPER_DRAGON: &str = "installed/Paper-Dragon+docker-sh/installed.2023-04-10.b12c5ef2";
-pub const PAPER_DRAGON_MAIN: &str = "apkindex/v3.17/main/x86_64/Paper-Dragon+docker-sh.b12c5ef2/APKINDEX.tar.gz";
-pub const PAPER_DRAGON_COMMUNITY: &str =
+pub(crate) const KOBO: &str =
+    "installed/Kobo-InkBox+xorg-base-rootfs/installed.2023-04-21.495512b9";
+pub(crate) const KOBO_MAIN_AUGUST: &str =
+    "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.e2c63f4c/APKINDEX.tar.gz";
+pub(crate) const KOBO_COMMUNITY: &str =
+    "apkindex/v3.10/community/armv7/Kobo-InkBox+xorg-base-rootfs.495512b9/APKINDEX.tar.gz";
+pub(crate) const PAPER_DRAGON: &str =
+    "installed/Paper-Dragon+docker-sh/installed.2023-04-10.b12c5ef2";
+pub(crate) const PAPER_DRAGON_MAIN: &str =
+    "apkindex/v3.17/main/x86_64/Paper-Dragon+docker-sh.b12c5ef2/APKINDEX.tar.gz";
+pub(crate) const PAPER_DRAGON_COMMUNITY: &str =
     "apkindex/v3.17/community/x86_64/Paper-Dragon+docker-sh.b12c5ef2/APKINDEX.tar.gz";
-pub const KEY_6165EE59: &str = "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub";
+pub(crate) const KEY_6165EE59: &str = "alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub";
 
-pub fn data(rel: &str) -> PathBuf {
+pub(crate) fn data(rel: &str) -> PathBuf {
     secfixes_testdata::path(rel)
 }
 
 /// `3.14-stable` → the derived main and community secdb paths.
-pub fn derived(branch: &str) -> [PathBuf; 2] {
+pub(crate) fn derived(branch: &str) -> [PathBuf; 2] {
     [
         data(&format!("secdb/derived-from-aports/{branch}/main.json")),
-        data(&format!("secdb/derived-from-aports/{branch}/community.json")),
+        data(&format!(
+            "secdb/derived-from-aports/{branch}/community.json"
+        )),
     ]
 }
 
 /// A root directory being built.
-pub struct Root {
-    pub dir: tempfile::TempDir,
+pub(crate) struct Root {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Root {
     /// A root with `lib/apk/db/installed` copied from the corpus.
-    pub fn new(installed_rel: &str) -> Self {
+    pub(crate) fn new(installed_rel: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("lib/apk/db")).unwrap();
         std::fs::copy(data(installed_rel), dir.path().join("lib/apk/db/installed")).unwrap();
         Self { dir }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes a file under the root.
-    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+    pub(crate) fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
         let p = self.path().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, content).unwrap();
@@ -66,48 +75,61 @@ impl Root {
     /// `etc/alpine-release`, `etc/apk/arch`, and `etc/apk/repositories`
     /// with each repository's index placed in `var/cache/apk` under the
     /// name apk 2 gives it.
-    pub fn alpine(&self, release: &str, arch: &str, repos: &[(&str, &str)]) -> &Self {
+    pub(crate) fn alpine(&self, release: &str, arch: &str, repos: &[(&str, &str)]) -> &Self {
         self.write("etc/alpine-release", format!("{release}\n"));
         self.write("etc/apk/arch", format!("{arch}\n"));
         let mut lines = String::new();
         for (url, index_rel) in repos {
             lines.push_str(url);
             lines.push('\n');
-            let repo = secfixes_apk::repositories::parse("r", url, arch).unwrap().remove(0);
+            let repo = secfixes_apk::repositories::parse("r", url, arch)
+                .unwrap()
+                .remove(0);
             let name = repo.cache_names(arch).remove(0);
             std::fs::create_dir_all(self.path().join("var/cache/apk")).unwrap();
-            std::fs::copy(data(index_rel), self.path().join("var/cache/apk").join(name)).unwrap();
+            std::fs::copy(
+                data(index_rel),
+                self.path().join("var/cache/apk").join(name),
+            )
+            .unwrap();
         }
         self.write("etc/apk/repositories", lines);
         self
     }
 
     /// `etc/secfixes.d/alpine` listing these feeds (host paths or URLs).
-    pub fn feeds(&self, feeds: &[&str]) -> &Self {
+    pub(crate) fn feeds(&self, feeds: &[&str]) -> &Self {
         self.write("etc/secfixes.d/alpine", feeds.join("\n") + "\n")
     }
 
     /// Copies public keys of the corpus into `etc/apk/keys`.
-    pub fn keys(&self, names: &[&str]) -> &Self {
+    pub(crate) fn keys(&self, names: &[&str]) -> &Self {
         std::fs::create_dir_all(self.path().join("etc/apk/keys")).unwrap();
         for n in names {
-            std::fs::copy(data("keys").join(n), self.path().join("etc/apk/keys").join(n)).unwrap();
+            std::fs::copy(
+                data("keys").join(n),
+                self.path().join("etc/apk/keys").join(n),
+            )
+            .unwrap();
         }
         self
     }
 }
 
 /// Runs the binary as is (for commands other than `scan`).
-pub fn plain<I, S>(args: I) -> Output
+pub(crate) fn plain<I, S>(args: I) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    Command::new(env!("CARGO_BIN_EXE_secfixes")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_secfixes"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// Runs `secfixes scan …` with a private cache directory.
-pub fn secfixes<I, S>(args: I) -> Output
+pub(crate) fn secfixes<I, S>(args: I) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
@@ -116,7 +138,7 @@ where
     secfixes_with_cache(cache.path(), args)
 }
 
-pub fn secfixes_with_cache<I, S>(cache: &Path, args: I) -> Output
+pub(crate) fn secfixes_with_cache<I, S>(cache: &Path, args: I) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
@@ -136,34 +158,34 @@ where
         .unwrap()
 }
 
-pub fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 /// One request the server received.
 #[derive(Debug, Clone)]
-pub struct Seen {
-    pub path: String,
-    pub if_none_match: Option<String>,
-    pub status: u16,
+pub(crate) struct Seen {
+    pub(crate) path: String,
+    pub(crate) if_none_match: Option<String>,
+    pub(crate) status: u16,
 }
 
 /// A loopback HTTP/1.1 server: fixed responses by path, query string
 /// ignored (body, ETag); a request whose `If-None-Match` equals the ETag
 /// gets `304`; others `404`. Every request is recorded with its query.
-pub struct Server {
-    pub base: String,
-    pub seen: Arc<Mutex<Vec<Seen>>>,
+pub(crate) struct Server {
+    pub(crate) base: String,
+    pub(crate) seen: Arc<Mutex<Vec<Seen>>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
-    pub fn start(routes: HashMap<String, (Vec<u8>, Option<String>)>) -> Self {
+    pub(crate) fn start(routes: HashMap<String, (Vec<u8>, Option<String>)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -181,7 +203,11 @@ impl Server {
                 if reader.read_line(&mut request_line).is_err() {
                     continue;
                 }
-                let path = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let path = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_owned();
                 let mut if_none_match = None;
                 loop {
                     let mut line = String::new();
@@ -202,7 +228,11 @@ impl Server {
                     Some((body, etag)) => (200, body.clone(), etag.clone()),
                     None => (404, b"not found".to_vec(), None),
                 };
-                log.lock().unwrap().push(Seen { path, if_none_match, status });
+                log.lock().unwrap().push(Seen {
+                    path,
+                    if_none_match,
+                    status,
+                });
                 let reason = match status {
                     200 => "OK",
                     304 => "Not Modified",
@@ -220,11 +250,16 @@ impl Server {
                 let _ = stream.write_all(&body);
             }
         });
-        Self { base, seen, stop, thread: Some(thread) }
+        Self {
+            base,
+            seen,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// Stops listening: the port is closed afterwards.
-    pub fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop up.
         let _ = std::net::TcpStream::connect(self.base.trim_start_matches("http://"));
@@ -233,7 +268,7 @@ impl Server {
         }
     }
 
-    pub fn requests(&self) -> Vec<Seen> {
+    pub(crate) fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
 }

@@ -37,7 +37,11 @@ pub(crate) fn default_cache_dir() -> Option<PathBuf> {
     std::env::var_os("XDG_CACHE_HOME")
         .and_then(non_empty)
         .map(|d| d.join("secfixes"))
-        .or_else(|| std::env::var_os("HOME").and_then(non_empty).map(|h| h.join(".cache").join("secfixes")))
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .and_then(non_empty)
+                .map(|h| h.join(".cache").join("secfixes"))
+        })
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Default)]
@@ -64,7 +68,12 @@ impl Fetcher {
             .user_agent(concat!("secfixes/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Self { cache_dir, offline, agent, warnings: Vec::new() }
+        Self {
+            cache_dir,
+            offline,
+            agent,
+            warnings: Vec::new(),
+        }
     }
 
     /// The bytes at a path or URL.
@@ -74,18 +83,27 @@ impl Fetcher {
             return fs::read(path).with_context(|| format!("cannot read {}", path.display()));
         }
         let cache_dir = self.cache_dir.clone().with_context(|| {
-            format!("{location}: no cache directory (set $HOME or $XDG_CACHE_HOME, or pass --cache-dir)")
+            format!(
+                "{location}: no cache directory (set $HOME or $XDG_CACHE_HOME, or pass --cache-dir)"
+            )
         })?;
         let (file, meta_file) = cache_paths(&cache_dir, location);
         let cached = file.is_file();
         if self.offline {
             if !cached {
-                bail!("{location}: not in the cache ({}) and --offline forbids downloading it", file.display());
+                bail!(
+                    "{location}: not in the cache ({}) and --offline forbids downloading it",
+                    file.display()
+                );
             }
-            return fs::read(&file).with_context(|| format!("cannot read the cached copy {}", file.display()));
+            return fs::read(&file)
+                .with_context(|| format!("cannot read the cached copy {}", file.display()));
         }
         let meta: Meta = if cached {
-            fs::read(&meta_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+            fs::read(&meta_file)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default()
         } else {
             Meta::default()
         };
@@ -105,19 +123,31 @@ impl Fetcher {
                     "{location}: cannot refresh ({e}); using the cached copy from {}",
                     age(&file)
                 ));
-                return fs::read(&file).with_context(|| format!("cannot read the cached copy {}", file.display()));
+                return fs::read(&file)
+                    .with_context(|| format!("cannot read the cached copy {}", file.display()));
             }
             Err(e) => bail!("{location}: {e}"),
         };
         let status = response.status().as_u16();
         if status == 304 && cached {
-            return fs::read(&file).with_context(|| format!("cannot read the cached copy {}", file.display()));
+            return fs::read(&file)
+                .with_context(|| format!("cannot read the cached copy {}", file.display()));
         }
         if status != 200 {
             bail!("{location}: HTTP status {status}");
         }
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let meta = Meta { url: location.to_owned(), etag: header("etag"), last_modified: header("last-modified") };
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let meta = Meta {
+            url: location.to_owned(),
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+        };
         let mut body = Vec::new();
         response
             .into_body()
@@ -135,7 +165,12 @@ impl Fetcher {
         if self.offline {
             bail!("{url}: --offline forbids asking the server");
         }
-        let response = self.agent.get(url).header("Accept", "application/json").call().with_context(|| url.to_owned())?;
+        let response = self
+            .agent
+            .get(url)
+            .header("Accept", "application/json")
+            .call()
+            .with_context(|| url.to_owned())?;
         let status = response.status().as_u16();
         if status != 200 {
             bail!("{url}: HTTP status {status}");
@@ -169,7 +204,8 @@ fn cache_paths(cache_dir: &Path, url: &str) -> (PathBuf, PathBuf) {
 /// so that an interrupted download never leaves a truncated file.
 fn store(file: &Path, meta_file: &Path, body: &[u8], meta: &Meta) -> anyhow::Result<()> {
     let dir = file.parent().context("cache path without a directory")?;
-    fs::create_dir_all(dir).with_context(|| format!("cannot create the cache directory {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the cache directory {}", dir.display()))?;
     let write = |path: &Path, bytes: &[u8]| -> anyhow::Result<()> {
         let tmp = path.with_extension("part");
         fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
@@ -197,11 +233,17 @@ mod tests {
 
     #[test]
     fn cache_paths_keep_the_file_name() {
-        let (f, m) = cache_paths(Path::new("/c"), "https://secdb.alpinelinux.org/v3.18/main.json");
+        let (f, m) = cache_paths(
+            Path::new("/c"),
+            "https://secdb.alpinelinux.org/v3.18/main.json",
+        );
         assert!(f.ends_with("main.json"));
         assert!(m.ends_with("main.json.meta"));
         assert_eq!(f.parent(), m.parent());
-        let (f2, _) = cache_paths(Path::new("/c"), "https://secdb.alpinelinux.org/v3.17/main.json");
+        let (f2, _) = cache_paths(
+            Path::new("/c"),
+            "https://secdb.alpinelinux.org/v3.17/main.json",
+        );
         assert_ne!(f.parent(), f2.parent(), "one directory per URL");
         let (f3, _) = cache_paths(Path::new("/c"), "http://h/api/?x=1");
         assert!(f3.ends_with("download"));
@@ -211,7 +253,10 @@ mod tests {
     fn locations() {
         assert!(is_url("https://x/y"));
         assert!(!is_url("/srv/main.json"));
-        assert_eq!(local_path("file:///srv/main.json"), Path::new("/srv/main.json"));
+        assert_eq!(
+            local_path("file:///srv/main.json"),
+            Path::new("/srv/main.json")
+        );
         assert_eq!(local_path("main.json"), Path::new("main.json"));
     }
 }

@@ -32,14 +32,28 @@ fn availability(p: &PackageFinding) -> String {
 pub(crate) fn text(report: &Report) -> String {
     let mut s = String::new();
     for p in &report.packages {
-        let origin = if p.origin == p.name { String::new() } else { format!(" (origin {})", p.origin) };
+        let origin = if p.origin == p.name {
+            String::new()
+        } else {
+            format!(" (origin {})", p.origin)
+        };
         if let Some(why) = &p.cannot_evaluate {
-            let _ = writeln!(s, "{}-{}{origin}: cannot evaluate: {why}", p.name, p.version);
+            let _ = writeln!(
+                s,
+                "{}-{}{origin}: cannot evaluate: {why}",
+                p.name, p.version
+            );
             continue;
         }
         match &p.fixed_version {
             Some(fixed) => {
-                let _ = writeln!(s, "{} {} -> {fixed}{origin}{}", p.name, p.version, availability(p));
+                let _ = writeln!(
+                    s,
+                    "{} {} -> {fixed}{origin}{}",
+                    p.name,
+                    p.version,
+                    availability(p)
+                );
             }
             None => {
                 let _ = writeln!(s, "{} {}{origin}: no fix", p.name, p.version);
@@ -49,7 +63,10 @@ pub(crate) fn text(report: &Report) -> String {
         // sorted by version already).
         let mut i = 0;
         while let Some(first) = p.fixes.get(i) {
-            let group: Vec<_> = p.fixes[i..].iter().take_while(|f| f.fixed_version == first.fixed_version).collect();
+            let group: Vec<_> = p.fixes[i..]
+                .iter()
+                .take_while(|f| f.fixed_version == first.fixed_version)
+                .collect();
             let ids: Vec<&str> = group.iter().map(|f| f.id.as_str()).collect();
             let note = match (p.availability, first.available) {
                 (Availability::Partial, Some(false)) => "  [not yet published]",
@@ -60,7 +77,11 @@ pub(crate) fn text(report: &Report) -> String {
             i += group.len();
         }
         for o in &p.open {
-            let reason = o.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            let reason = o
+                .reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
             let _ = writeln!(s, "  open  {} {}{reason}", o.id, o.state);
         }
     }
@@ -76,7 +97,11 @@ pub(crate) fn text(report: &Report) -> String {
             "{} of {} packages have security fixes pending ({} ids)",
             sum.fixable_packages, sum.installed, sum.fixable_ids
         );
-        if report.packages.iter().any(|p| p.availability != Availability::Unknown) {
+        if report
+            .packages
+            .iter()
+            .any(|p| p.availability != Availability::Unknown)
+        {
             let _ = write!(s, ", {} upgradable now", sum.upgradable_now);
         }
     }

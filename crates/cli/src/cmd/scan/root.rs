@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use secfixes_apk::release::{FeedLine, Release, secfixes_d_feeds};
-use secfixes_apk::repositories::{Repository, RepositoriesParser};
+use secfixes_apk::repositories::{RepositoriesParser, Repository};
 use secfixes_apk::world::World;
 
 /// The installed database, relative to the root, in the order looked for.
@@ -58,7 +58,9 @@ fn dir_files(dir: &Path, suffix: &str) -> anyhow::Result<Vec<PathBuf>> {
     };
     let mut out = Vec::new();
     for entry in rd {
-        let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || !name.ends_with(suffix) || path.is_dir() {
             continue;
@@ -104,21 +106,43 @@ impl Root {
             },
             None => None,
         };
-        let arch = read_optional(&dir.join("etc/apk/arch"))?
-            .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()).map(str::to_owned));
+        let arch = read_optional(&dir.join("etc/apk/arch"))?.and_then(|t| {
+            t.lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(str::to_owned)
+        });
         let world = match read_optional(&dir.join("etc/apk/world"))? {
-            Some(text) => Some(World::parse(&text).with_context(|| dir.join("etc/apk/world").display().to_string())?),
+            Some(text) => Some(
+                World::parse(&text)
+                    .with_context(|| dir.join("etc/apk/world").display().to_string())?,
+            ),
             None => None,
         };
         let mut feeds = Vec::new();
         for f in dir_files(&dir.join("etc/secfixes.d"), "")? {
-            let text = fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
+            let text =
+                fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
             let name = f.display().to_string();
-            feeds.extend(secfixes_d_feeds(&text).into_iter().map(|l| (name.clone(), l)));
+            feeds.extend(
+                secfixes_d_feeds(&text)
+                    .into_iter()
+                    .map(|l| (name.clone(), l)),
+            );
         }
         let keys = dir.join("etc/apk/keys");
         let keys_dir = keys.is_dir().then_some(keys);
-        Ok(Self { dir: dir.to_path_buf(), installed_rel, installed, release, arch, world, feeds, keys_dir, warnings })
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            installed_rel,
+            installed,
+            release,
+            arch,
+            world,
+            feeds,
+            keys_dir,
+            warnings,
+        })
     }
 
     /// The repositories, read with apk 3's rules (a superset of apk 2's):
@@ -127,11 +151,21 @@ impl Root {
     pub(crate) fn repositories(&self, arch: &str) -> anyhow::Result<Vec<Repository>> {
         let mut parser = RepositoriesParser::new(arch);
         let mut files = vec![self.dir.join("etc/apk/repositories")];
-        files.extend(dir_files(&self.dir.join("etc/apk/repositories.d"), ".list")?);
-        files.extend(dir_files(&self.dir.join("lib/apk/repositories.d"), ".list")?);
+        files.extend(dir_files(
+            &self.dir.join("etc/apk/repositories.d"),
+            ".list",
+        )?);
+        files.extend(dir_files(
+            &self.dir.join("lib/apk/repositories.d"),
+            ".list",
+        )?);
         for f in files {
             if let Some(text) = read_optional(&f)? {
-                let rel = f.strip_prefix(&self.dir).unwrap_or(&f).display().to_string();
+                let rel = f
+                    .strip_prefix(&self.dir)
+                    .unwrap_or(&f)
+                    .display()
+                    .to_string();
                 parser.parse_file(&rel, &text)?;
             }
         }
@@ -142,6 +176,9 @@ impl Root {
     /// (`var/cache/apk`, the 2.x name first).
     pub(crate) fn cached_index(&self, repo: &Repository, arch: &str) -> Option<PathBuf> {
         let cache = self.dir.join("var/cache/apk");
-        repo.cache_names(arch).into_iter().map(|n| cache.join(n)).find(|p| p.is_file())
+        repo.cache_names(arch)
+            .into_iter()
+            .map(|n| cache.join(n))
+            .find(|p| p.is_file())
     }
 }

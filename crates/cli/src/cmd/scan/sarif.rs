@@ -15,7 +15,7 @@
 //! dashboard follows one finding over time.
 
 use secfixes_model::StateKind;
-use secfixes_scan::Report;
+use secfixes_scan::{PackageFinding, Report};
 use serde_json::{Value, json};
 
 /// The rules, in `ruleIndex` order.
@@ -46,7 +46,23 @@ const RULES: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
-fn result(rule: usize, level: &str, text: String, uri: &str, line: usize, pkg: &str, version: &str, fp: String, props: Value) -> Value {
+/// Where a result is: the package's record in the installed database.
+struct Location<'a> {
+    uri: &'a str,
+    p: &'a PackageFinding,
+}
+
+/// One result: its rule (index into [`RULES`]), level, message, stable
+/// fingerprint and properties.
+fn result(
+    rule: usize,
+    level: &str,
+    text: String,
+    at: &Location<'_>,
+    fingerprint: String,
+    props: Value,
+) -> Value {
+    let p = at.p;
     json!({
         "ruleId": RULES[rule].0,
         "ruleIndex": rule,
@@ -54,30 +70,40 @@ fn result(rule: usize, level: &str, text: String, uri: &str, line: usize, pkg: &
         "message": { "text": text },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": uri, "uriBaseId": "ROOT" },
-                "region": { "startLine": line.max(1) }
+                "artifactLocation": { "uri": at.uri, "uriBaseId": "ROOT" },
+                "region": { "startLine": p.db_line.max(1) }
             },
-            "logicalLocations": [{ "name": pkg, "fullyQualifiedName": format!("{pkg}-{version}"), "kind": "package" }]
+            "logicalLocations": [{
+                "name": p.name,
+                "fullyQualifiedName": format!("{}-{}", p.name, p.version),
+                "kind": "package"
+            }]
         }],
-        "partialFingerprints": { "secfixes/v1": fp },
+        "partialFingerprints": { "secfixes/v1": fingerprint },
         "properties": props
     })
 }
 
 /// The SARIF log. `installed_uri` is the installed database relative to
 /// `root_uri` (a `file://` URI ending in `/`).
-pub(crate) fn sarif(report: &Report, root_uri: &str, installed_uri: &str, notifications: &[String]) -> Value {
+pub(crate) fn sarif(
+    report: &Report,
+    root_uri: &str,
+    installed_uri: &str,
+    notifications: &[String],
+) -> Value {
     let mut results = Vec::new();
     for p in &report.packages {
+        let at = Location {
+            uri: installed_uri,
+            p,
+        };
         if let Some(why) = &p.cannot_evaluate {
             results.push(result(
                 3,
                 RULES[3].2,
                 format!("{}-{}: cannot evaluate: {why}", p.name, p.version),
-                installed_uri,
-                p.db_line,
-                &p.name,
-                &p.version,
+                &at,
                 p.name.clone(),
                 json!({ "origin": p.origin }),
             ));
@@ -85,18 +111,30 @@ pub(crate) fn sarif(report: &Report, root_uri: &str, installed_uri: &str, notifi
         }
         for f in &p.fixes {
             let (rule, where_) = match f.available {
-                Some(false) => (1, format!(", not yet published ({} available)", p.available_version.as_deref().unwrap_or("none"))),
-                Some(true) => (0, format!(", available ({})", p.available_version.as_deref().unwrap_or("?"))),
+                Some(false) => (
+                    1,
+                    format!(
+                        ", not yet published ({} available)",
+                        p.available_version.as_deref().unwrap_or("none")
+                    ),
+                ),
+                Some(true) => (
+                    0,
+                    format!(
+                        ", available ({})",
+                        p.available_version.as_deref().unwrap_or("?")
+                    ),
+                ),
                 None => (0, String::new()),
             };
             results.push(result(
                 rule,
                 RULES[rule].2,
-                format!("{}-{}: {} is fixed in {}{where_}", p.name, p.version, f.id, f.fixed_version),
-                installed_uri,
-                p.db_line,
-                &p.name,
-                &p.version,
+                format!(
+                    "{}-{}: {} is fixed in {}{where_}",
+                    p.name, p.version, f.id, f.fixed_version
+                ),
+                &at,
                 format!("{}/{}", p.name, f.id),
                 json!({
                     "vulnerability": f.id.as_str(),
@@ -109,15 +147,16 @@ pub(crate) fn sarif(report: &Report, root_uri: &str, installed_uri: &str, notifi
             ));
         }
         for o in &p.open {
-            let level = if o.state == StateKind::PossiblyVulnerable { "note" } else { RULES[2].2 };
+            let level = if o.state == StateKind::PossiblyVulnerable {
+                "note"
+            } else {
+                RULES[2].2
+            };
             results.push(result(
                 2,
                 level,
                 format!("{}-{}: {} is {} (no fix)", p.name, p.version, o.id, o.state),
-                installed_uri,
-                p.db_line,
-                &p.name,
-                &p.version,
+                &at,
                 format!("{}/{}", p.name, o.id),
                 json!({ "vulnerability": o.id.as_str(), "origin": p.origin, "state": o.state, "repo": o.repo }),
             ));
@@ -134,8 +173,10 @@ pub(crate) fn sarif(report: &Report, root_uri: &str, installed_uri: &str, notifi
             })
         })
         .collect();
-    let notes: Vec<Value> =
-        notifications.iter().map(|n| json!({ "level": "warning", "message": { "text": n } })).collect();
+    let notes: Vec<Value> = notifications
+        .iter()
+        .map(|n| json!({ "level": "warning", "message": { "text": n } }))
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
