@@ -38,6 +38,8 @@ enum Command {
     States(cmd::query::StatesArgs),
     /// Per-branch counts of states.
     Status(cmd::query::StatusArgs),
+    /// Serve the read-only JSON API (states, status).
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Match(args) => cmd::track::run_match(args),
         Command::States(args) => cmd::query::run_states(args),
         Command::Status(args) => cmd::query::run_status(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

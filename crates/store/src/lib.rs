@@ -27,6 +27,8 @@ mod postgres;
 pub mod rows;
 mod sqlite;
 mod target;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{DriverError, StoreError};
 pub use postgres::PgStore;

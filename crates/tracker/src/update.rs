@@ -144,6 +144,18 @@ pub async fn import_sources(
     opts: &Options,
     progress: &dyn Progress,
 ) -> Result<Vec<SourceResult>, TrackerError> {
+    import_sources_forcing(store, specs, opts, &HashSet::new(), progress).await
+}
+
+/// [`import_sources`], re-importing unconditionally the per-repository
+/// sources of `forced` (kind, branch, repo) scopes.
+async fn import_sources_forcing(
+    store: &AnyStore,
+    specs: &[SourceSpec],
+    opts: &Options,
+    forced: &HashSet<(SourceKind, String, String)>,
+    progress: &dyn Progress,
+) -> Result<Vec<SourceResult>, TrackerError> {
     let previous: HashMap<String, SourceRecord> = store
         .sources()
         .await?
@@ -278,12 +290,17 @@ pub async fn import_sources(
 /// that is gone unpublishes its packages; an aports, secdb or rejections
 /// source that is gone removes its fixes. (Vulnerability records stay: they
 /// are facts about vulnerabilities, not about the distribution.)
+///
+/// Returns the results and the (kind, branch, repo) scopes touched, whose
+/// configured sources must then be imported again even if unchanged (an
+/// index replaced by another one of the same repository shares its scope).
 async fn withdraw_removed(
     store: &AnyStore,
     configured: &HashSet<String>,
     progress: &dyn Progress,
-) -> Result<Vec<SourceResult>, TrackerError> {
+) -> Result<(Vec<SourceResult>, HashSet<(SourceKind, String, String)>), TrackerError> {
     let mut out = Vec::new();
+    let mut scopes = HashSet::new();
     for record in store.sources().await? {
         if configured.contains(&record.name) {
             continue;
@@ -315,6 +332,9 @@ async fn withdraw_removed(
         source.records = 0;
         source.imported_at = now();
         source.summary = serde_json::json!({ "withdrawn": true }).to_string();
+        if let (Some(b), Some(r)) = (field("branch"), field("repo")) {
+            scopes.insert((kind, b, r));
+        }
         let status = match store.import(Import { source, payload }).await {
             Ok(_) => SourceStatus::Withdrawn,
             Err(e) => SourceStatus::Failed {
@@ -330,11 +350,11 @@ async fn withdraw_removed(
         progress.source(&r);
         out.push(r);
     }
-    Ok(out)
+    Ok((out, scopes))
 }
 
-/// Imports every configured source that changed, withdraws sources no
-/// longer configured, then runs the matcher.
+/// Withdraws sources no longer configured, imports every configured source
+/// that changed, then runs the matcher.
 pub async fn update(
     store: &AnyStore,
     config: &Config,
@@ -342,9 +362,11 @@ pub async fn update(
     progress: &dyn Progress,
 ) -> Result<UpdateReport, TrackerError> {
     let specs = config.sources();
-    let mut sources = import_sources(store, &specs, opts, progress).await?;
     let configured: HashSet<String> = specs.iter().map(SourceSpec::name).collect();
-    sources.extend(withdraw_removed(store, &configured, progress).await?);
+    // Withdraw first: a replaced index shares its (branch, repo, arch)
+    // scope with its replacement, which must be published last.
+    let (mut sources, scopes) = withdraw_removed(store, &configured, progress).await?;
+    sources.extend(import_sources_forcing(store, &specs, opts, &scopes, progress).await?);
     let matching = if opts.no_match {
         None
     } else {

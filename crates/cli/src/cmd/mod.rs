@@ -8,5 +8,6 @@ pub(crate) mod feeds;
 pub(crate) mod lint;
 pub(crate) mod query;
 pub(crate) mod scan;
+pub(crate) mod serve;
 pub(crate) mod store_args;
 pub(crate) mod track;

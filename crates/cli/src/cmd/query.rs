@@ -261,6 +261,11 @@ pub(crate) async fn print_status(store: &AnyStore) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The per-branch table as JSON (also the API's `/api/v1/status`).
+pub(crate) async fn status_json(store: &AnyStore) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::to_value(status_rows(store).await?)?)
+}
+
 pub(crate) fn run_status(args: StatusArgs) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let store = args.db.open().await?;
