@@ -488,7 +488,7 @@ fn decide(
         .copied();
 
     let mut outcomes = f.outcomes;
-    outcomes.sort_by(|a, b| b.0.cmp(&a.0));
+    outcomes.sort_by_key(|o| std::cmp::Reverse(o.0));
     let best = outcomes.first().map(|o| o.0);
     let source_evidence: Vec<Evidence> = outcomes.into_iter().map(|(_, e)| e).collect();
 

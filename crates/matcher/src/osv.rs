@@ -104,10 +104,10 @@ pub fn evaluate(entry: &OsvAffected, v: &str, order: &dyn VersionOrder) -> (Outc
             }
         }
     }
-    if let Some(what) = unknown {
-        if !evaluated || entry.versions.is_empty() {
-            return (Outcome::Unknown, what);
-        }
+    if let Some(what) = unknown
+        && (!evaluated || entry.versions.is_empty())
+    {
+        return (Outcome::Unknown, what);
     }
     if !evaluated && entry.versions.is_empty() {
         return (Outcome::Unknown, "no ranges".into());

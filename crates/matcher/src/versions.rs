@@ -106,10 +106,10 @@ pub fn normalize_upstream(v: &str) -> Option<Cow<'_, str>> {
         return Some(Cow::Borrowed(v));
     }
     let mut s = v.trim();
-    if let Some(rest) = s.strip_prefix(['v', 'V']) {
-        if rest.starts_with(|c: char| c.is_ascii_digit()) {
-            s = rest;
-        }
+    if let Some(rest) = s.strip_prefix(['v', 'V'])
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+    {
+        s = rest;
     }
     if let Some((base, _build)) = s.split_once('+') {
         s = base;

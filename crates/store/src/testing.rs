@@ -92,4 +92,3 @@ where
         std::panic::resume_unwind(e.into_panic());
     }
 }
-

@@ -228,13 +228,18 @@ fn index_payload(
 
 // ---------------------------------------------------------------- fixes
 
+/// Where fixes of one package come from.
+struct FixOrigin<'a> {
+    branch: &'a str,
+    origin: &'a str,
+    source: &'a str,
+}
+
 fn fix_row(
-    branch: &str,
-    origin: &str,
+    at: &FixOrigin<'_>,
     vuln: &VulnId,
     fixed_in: &FixedIn<'_>,
     key: &str,
-    source: &str,
     location: Option<String>,
     note: Option<String>,
 ) -> FixRow {
@@ -246,12 +251,12 @@ fn fix_row(
         FixedIn::InvalidKey { .. } => ("fixed", key.to_owned()),
     };
     FixRow {
-        branch: branch.to_owned(),
-        origin: origin.to_owned(),
+        branch: at.branch.to_owned(),
+        origin: at.origin.to_owned(),
         vuln_id: vuln.to_string(),
         version,
         kind: kind.to_owned(),
-        source: source.to_owned(),
+        source: at.source.to_owned(),
         location,
         note,
     }
@@ -322,12 +327,14 @@ fn aports_payload(
                     }
                     for id in &item.ids {
                         rows.push(fix_row(
-                            &branch,
-                            &origin,
+                            &FixOrigin {
+                                branch: &branch,
+                                origin: &origin,
+                                source: &source,
+                            },
                             id,
                             &fixed_in,
                             &entry.version,
-                            &source,
                             Some(format!("{}:{}", path.display(), item.line)),
                             item.note.clone(),
                         ));
@@ -359,13 +366,13 @@ fn secdb_payload(
         Secdb::from_json_str(&text)
     }
     .map_err(|e| read_err(spec, format!("{}: {e}", path.display())))?;
-    if let Some(dv) = &doc.distroversion {
-        if dv != &branch {
-            return Err(invalid(
-                spec,
-                format!("the document is for {dv}, but the source is configured for {branch}"),
-            ));
-        }
+    if let Some(dv) = &doc.distroversion
+        && dv != &branch
+    {
+        return Err(invalid(
+            spec,
+            format!("the document is for {dv}, but the source is configured for {branch}"),
+        ));
     }
     extra.insert("distroversion".into(), json!(doc.distroversion));
     let mut rows = Vec::new();
@@ -386,12 +393,14 @@ fn secdb_payload(
             }
             for id in &fix.ids {
                 rows.push(fix_row(
-                    &branch,
-                    &pkg.name,
+                    &FixOrigin {
+                        branch: &branch,
+                        origin: &pkg.name,
+                        source: &source,
+                    },
                     id,
                     &fix.fixed_in,
                     fix.key,
-                    &source,
                     Some(format!("{} {}/{}", path.display(), pkg.name, fix.key)),
                     fix.note.clone(),
                 ));
@@ -434,12 +443,14 @@ fn rejections_payload(
             }
             for id in &split.ids {
                 rows.push(fix_row(
-                    &branch,
-                    &origin,
+                    &FixOrigin {
+                        branch: &branch,
+                        origin: &origin,
+                        source: &source,
+                    },
                     id,
                     &FixedIn::NotAffected,
                     "0",
-                    &source,
                     Some(format!("{} {origin}", path.display())),
                     split.note.clone(),
                 ));
@@ -602,11 +613,11 @@ fn feed_payload(
         match item {
             Item::Vulnerability(v) => {
                 records.push(*v);
-                if records.len() >= CHUNK {
-                    if let Err(e) = flush(&mut records, &mut rows) {
-                        convert_error = Some(e.clone());
-                        return Err(secfixes_feeds::Error::Sink(e));
-                    }
+                if records.len() >= CHUNK
+                    && let Err(e) = flush(&mut records, &mut rows)
+                {
+                    convert_error = Some(e.clone());
+                    return Err(secfixes_feeds::Error::Sink(e));
                 }
             }
             Item::Kev(id, entry) => kev.push(KevRow {

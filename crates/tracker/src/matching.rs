@@ -210,15 +210,16 @@ pub async fn run(
         fp_text.push_str(&format!("\nscheme {b}={sc}"));
     }
     let fp = fingerprint(store, &fp_text).await?;
-    if !force {
-        if let Some(last) = store.last_run("match").await? {
-            if last.fingerprint.as_deref() == Some(fp.as_str()) {
-                return Ok(MatchReport {
-                    skipped: true,
-                    ..MatchReport::default()
-                });
-            }
-        }
+    let last = if force {
+        None
+    } else {
+        store.last_run("match").await?
+    };
+    if last.is_some_and(|l| l.fingerprint.as_deref() == Some(fp.as_str())) {
+        return Ok(MatchReport {
+            skipped: true,
+            ..MatchReport::default()
+        });
     }
     let run_id = store.begin_run("match").await?;
     let mut report = MatchReport {
@@ -235,7 +236,10 @@ pub async fn run(
 
     // Only records naming a product some package answers to are loaded:
     // the product keys were stored at import for exactly this.
-    let names: HashSet<&str> = packages.iter().flat_map(secfixes_matcher::package_names).collect();
+    let names: HashSet<&str> = packages
+        .iter()
+        .flat_map(secfixes_matcher::package_names)
+        .collect();
     let products = store.vuln_products().await?;
     let mut relevant_keys: HashMap<(&str, &str, &str), bool> = HashMap::new();
     let mut ids: BTreeSet<String> = BTreeSet::new();
@@ -358,7 +362,7 @@ pub fn diff(
     }
     let mut removals: Vec<StateKey> = Vec::new();
     let mut gone: Vec<StateRow> = old.into_values().collect();
-    gone.sort_by(|a, b| a.key().cmp(&b.key()));
+    gone.sort_by_key(StateRow::key);
     for o in gone {
         let key = o.key();
         changes.push(change(&key, Some(&o), None, run_id, now));

@@ -168,7 +168,12 @@ async fn import_sources_forcing(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let prev = if opts.force {
+            let scope = (
+                s.kind,
+                s.branch.clone().unwrap_or_default(),
+                s.repo.clone().unwrap_or_default(),
+            );
+            let prev = if opts.force || forced.contains(&scope) {
                 Previous::default()
             } else {
                 previous_of(previous.get(&s.name()))

@@ -55,8 +55,10 @@ nvd = ["{nvd2018}", "{nvd_2019}"]
     path
 }
 
-const V310_AUGUST: &str = "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.e2c63f4c/APKINDEX.tar.gz";
-const V310_APRIL: &str = "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.495512b9/APKINDEX.tar.gz";
+const V310_AUGUST: &str =
+    "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.e2c63f4c/APKINDEX.tar.gz";
+const V310_APRIL: &str =
+    "apkindex/v3.10/main/armv7/Kobo-InkBox+xorg-base-rootfs.495512b9/APKINDEX.tar.gz";
 /// The least acceptable mapping recall on the two-branch corpus (see
 /// `rules_hold_on_real_data`).
 const RECALL_FLOOR: f64 = 0.89;
@@ -65,7 +67,10 @@ const NVD_2019: &str = "nvd/nvd-1.1-yearly/aakashjethvaa-2020-03-01/nvdcve-1.1-2
 
 async fn run(store: &AnyStore, config: &Path, cache: &Path) -> UpdateReport {
     let config = Config::load(config).unwrap();
-    let opts = Options { cache_dir: cache.to_path_buf(), ..Options::default() };
+    let opts = Options {
+        cache_dir: cache.to_path_buf(),
+        ..Options::default()
+    };
     update(store, &config, &opts, &NoProgress).await.unwrap()
 }
 
@@ -95,34 +100,62 @@ async fn rules_hold_on_real_data(store: AnyStore) {
     // ruby 2.5.2-r0 (aports 3.12-stable main/ruby/APKBUILD:31); NVD also
     // names OpenSSL for it. The tracker we replace took "the first fixed
     // state of any package in the repository" and called openssl fixed.
-    let ruby = state(&store, "v3.12", "ruby", "CVE-2018-16395").await.unwrap();
+    let ruby = state(&store, "v3.12", "ruby", "CVE-2018-16395")
+        .await
+        .unwrap();
     assert_eq!(ruby.state, "fixed");
     assert_eq!(ruby.fixed_version.as_deref(), Some("2.5.2-r0"));
     assert!(evidence(&ruby).iter().any(
         |e| matches!(e, Evidence::Fix { location: Some(l), .. } if l.ends_with("main/ruby/APKBUILD:31"))
     ));
-    let openssl = state(&store, "v3.12", "openssl", "CVE-2018-16395").await.unwrap();
+    let openssl = state(&store, "v3.12", "openssl", "CVE-2018-16395")
+        .await
+        .unwrap();
     assert_ne!(openssl.state, "fixed");
-    assert!(!evidence(&openssl).iter().any(|e| matches!(e, Evidence::Fix { .. })));
-    assert!(evidence(&openssl).iter().any(|e| matches!(e, Evidence::Nvd { .. })));
+    assert!(
+        !evidence(&openssl)
+            .iter()
+            .any(|e| matches!(e, Evidence::Fix { .. }))
+    );
+    assert!(
+        evidence(&openssl)
+            .iter()
+            .any(|e| matches!(e, Evidence::Nvd { .. }))
+    );
 
     // `0` means not affected for that package and branch only: bind lists
     // CVE-2019-6470 under `0:` in 3.12-stable (main/bind/APKBUILD:117) but
     // not in 3.10-stable.
-    let bind312 = state(&store, "v3.12", "bind", "CVE-2019-6470").await.unwrap();
-    assert_eq!((bind312.state.as_str(), bind312.reason.as_deref()), ("not-affected", Some("never-affected")));
-    let bind310 = state(&store, "v3.10", "bind", "CVE-2019-6470").await.unwrap();
+    let bind312 = state(&store, "v3.12", "bind", "CVE-2019-6470")
+        .await
+        .unwrap();
+    assert_eq!(
+        (bind312.state.as_str(), bind312.reason.as_deref()),
+        ("not-affected", Some("never-affected"))
+    );
+    let bind310 = state(&store, "v3.10", "bind", "CVE-2019-6470")
+        .await
+        .unwrap();
     assert_ne!(bind310.reason.as_deref(), Some("never-affected"));
 
     // Subpackages collapse onto their origin: libssl1.1 and libcrypto1.1
     // are openssl's (`o:openssl` in the index); no state is about them.
     let all = store.states(&StateFilter::default()).await.unwrap();
-    assert!(all.iter().all(|s| s.origin != "libssl1.1" && s.origin != "libcrypto1.1"));
-    assert!(all.iter().any(|s| s.origin == "openssl" && s.branch == "v3.12"));
+    assert!(
+        all.iter()
+            .all(|s| s.origin != "libssl1.1" && s.origin != "libcrypto1.1")
+    );
+    assert!(
+        all.iter()
+            .any(|s| s.origin == "openssl" && s.branch == "v3.12")
+    );
 
     // Every state kind occurs, each with the evidence that produced it.
     for kind in ["fixed", "vulnerable", "possibly-vulnerable", "not-affected"] {
-        let s = all.iter().find(|s| s.state == kind).unwrap_or_else(|| panic!("no {kind} state"));
+        let s = all
+            .iter()
+            .find(|s| s.state == kind)
+            .unwrap_or_else(|| panic!("no {kind} state"));
         assert!(!evidence(s).is_empty(), "{kind} without evidence: {s:?}");
     }
     let nvd_affected = all
@@ -139,24 +172,46 @@ async fn rules_hold_on_real_data(store: AnyStore) {
     // the evaluation lowers it.
     let with_record: Vec<&StateRow> = all
         .iter()
-        .filter(|s| evidence(s).iter().any(|e| matches!(e, Evidence::Fix { .. })))
+        .filter(|s| {
+            evidence(s)
+                .iter()
+                .any(|e| matches!(e, Evidence::Fix { .. }))
+        })
         .filter(|s| s.vuln_id.starts_with("CVE-2018-") || s.vuln_id.starts_with("CVE-2019-"))
         .collect();
     let matched = with_record
         .iter()
-        .filter(|s| evidence(s).iter().any(|e| matches!(e, Evidence::Nvd { .. })))
+        .filter(|s| {
+            evidence(s)
+                .iter()
+                .any(|e| matches!(e, Evidence::Nvd { .. }))
+        })
         .count();
     let recall = matched as f64 / with_record.len() as f64;
     assert!(with_record.len() > 500, "{}", with_record.len());
-    assert!(recall >= RECALL_FLOOR, "mapping recall {recall:.3} ({matched}/{})", with_record.len());
+    assert!(
+        recall >= RECALL_FLOOR,
+        "mapping recall {recall:.3} ({matched}/{})",
+        with_record.len()
+    );
 
     // Every state was logged as a change when it appeared.
-    let changes = store.changes(&ChangeFilter::default(), 1_000_000).await.unwrap();
+    let changes = store
+        .changes(&ChangeFilter::default(), 1_000_000)
+        .await
+        .unwrap();
     assert_eq!(changes.len(), all.len());
 
     // Nothing changed: every source is unchanged and the matcher is skipped.
     let again = run(&store, &config, dir.path()).await;
-    assert!(again.sources.iter().all(|s| matches!(s.status, SourceStatus::Unchanged)), "{:?}", again.sources);
+    assert!(
+        again
+            .sources
+            .iter()
+            .all(|s| matches!(s.status, SourceStatus::Unchanged)),
+        "{:?}",
+        again.sources
+    );
     assert!(again.matching.as_ref().unwrap().skipped);
 
     // A source that turns bad fails alone, and the previous import stays:
@@ -167,10 +222,18 @@ async fn rules_hold_on_real_data(store: AnyStore) {
     let config = two_branches(dir.path(), &data(V310_AUGUST), &bad.display().to_string());
     let broken = run(&store, &config, dir.path()).await;
     assert_eq!(broken.failed(), 1, "{:?}", broken.sources);
-    let failed = broken.sources.iter().find(|s| matches!(s.status, SourceStatus::Failed { .. })).unwrap();
+    let failed = broken
+        .sources
+        .iter()
+        .find(|s| matches!(s.status, SourceStatus::Failed { .. }))
+        .unwrap();
     assert!(failed.name.contains("nvdcve-1.1-2019.json.zip"));
     let after = store.states(&StateFilter::default()).await.unwrap();
-    assert_eq!(after.len(), all.len(), "records of the old 2019 source still give the same states");
+    assert_eq!(
+        after.len(),
+        all.len(),
+        "records of the old 2019 source still give the same states"
+    );
 }
 
 async fn states_follow_the_index_and_changes_are_logged(store: AnyStore) {
@@ -179,43 +242,84 @@ async fn states_follow_the_index_and_changes_are_logged(store: AnyStore) {
     let dir = tempfile::tempdir().unwrap();
     let config = two_branches(dir.path(), &data(V310_APRIL), &data(NVD_2019));
     run(&store, &config, dir.path()).await;
-    let before = store.states(&StateFilter { branch: Some("v3.10".into()), ..StateFilter::default() }).await.unwrap();
+    let before = store
+        .states(&StateFilter {
+            branch: Some("v3.10".into()),
+            ..StateFilter::default()
+        })
+        .await
+        .unwrap();
     let config = two_branches(dir.path(), &data(V310_AUGUST), &data(NVD_2019));
     let report = run(&store, &config, dir.path()).await;
     // The April index is no longer configured: withdrawn, its packages
     // unpublished; the August index is imported.
-    assert!(report.sources.iter().any(|s| matches!(s.status, SourceStatus::Withdrawn) && s.name.contains("495512b9")));
+    assert!(
+        report
+            .sources
+            .iter()
+            .any(|s| matches!(s.status, SourceStatus::Withdrawn) && s.name.contains("495512b9"))
+    );
     let m = report.matching.as_ref().unwrap();
     assert!(m.changes > 0, "{m:?}");
     let run_id = m.run_id.unwrap();
     let changes = store
-        .changes(&ChangeFilter { run_id: Some(run_id), ..ChangeFilter::default() }, 1_000_000)
+        .changes(
+            &ChangeFilter {
+                run_id: Some(run_id),
+                ..ChangeFilter::default()
+            },
+            1_000_000,
+        )
         .await
         .unwrap();
     assert_eq!(changes.len() as u64, m.changes);
     // Fixes published between April and August: vulnerable → fixed.
     let published: Vec<_> = changes
         .iter()
-        .filter(|c| c.old_state.as_deref() == Some("vulnerable") && c.new_state.as_deref() == Some("fixed"))
+        .filter(|c| {
+            c.old_state.as_deref() == Some("vulnerable") && c.new_state.as_deref() == Some("fixed")
+        })
         .collect();
     let mut kinds = std::collections::BTreeMap::new();
     for c in &changes {
-        *kinds.entry((c.old_state.clone(), c.new_state.clone())).or_insert(0) += 1;
+        *kinds
+            .entry((c.old_state.clone(), c.new_state.clone()))
+            .or_insert(0) += 1;
     }
-    assert!(!published.is_empty(), "no fix was published between the two indexes? {kinds:?}");
+    assert!(
+        !published.is_empty(),
+        "no fix was published between the two indexes? {kinds:?}"
+    );
     for c in &published {
-        let now = state(&store, &c.branch, &c.origin, &c.vuln_id).await.unwrap();
+        let now = state(&store, &c.branch, &c.origin, &c.vuln_id)
+            .await
+            .unwrap();
         assert_eq!(now.state, "fixed");
-        let old = before.iter().find(|s| s.origin == c.origin && s.vuln_id == c.vuln_id).unwrap();
+        let old = before
+            .iter()
+            .find(|s| s.origin == c.origin && s.vuln_id == c.vuln_id)
+            .unwrap();
         assert_eq!(old.reason.as_deref(), Some("fix-not-published"));
         assert_ne!(old.version, now.version, "the package was upgraded");
     }
     // Nothing stale: every stored state is one the matcher computed in
     // this run (or left as it was because nothing about it changed).
-    let after = store.states(&StateFilter { branch: Some("v3.10".into()), ..StateFilter::default() }).await.unwrap();
+    let after = store
+        .states(&StateFilter {
+            branch: Some("v3.10".into()),
+            ..StateFilter::default()
+        })
+        .await
+        .unwrap();
     let removed = changes.iter().filter(|c| c.new_state.is_none()).count();
     let added = changes.iter().filter(|c| c.old_state.is_none()).count();
-    assert_eq!(after.len() + removed, before.len() + added, "after {} removed {removed} before {} added {added}", after.len(), before.len());
+    assert_eq!(
+        after.len() + removed,
+        before.len() + added,
+        "after {} removed {removed} before {} added {added}",
+        after.len(),
+        before.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,5 +339,9 @@ async fn states_follow_the_index_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn states_follow_the_index_postgres() {
-    on_postgres("states_index", states_follow_the_index_and_changes_are_logged).await;
+    on_postgres(
+        "states_index",
+        states_follow_the_index_and_changes_are_logged,
+    )
+    .await;
 }

@@ -65,7 +65,10 @@ async fn status(State(store): State<Shared>) -> Result<Json<serde_json::Value>, 
     status_json(&store).await.map(Json).map_err(internal)
 }
 
-async fn states(State(store): State<Shared>, RawQuery(query): RawQuery) -> Result<Json<StatesResponse>, ApiError> {
+async fn states(
+    State(store): State<Shared>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<StatesResponse>, ApiError> {
     let mut filter = StateFilter::default();
     let mut origins: HashSet<String> = HashSet::new();
     let mut kinds: HashSet<StateKind> = HashSet::new();
@@ -81,7 +84,10 @@ async fn states(State(store): State<Shared>, RawQuery(query): RawQuery) -> Resul
                 filter.vuln_id = Some(id.to_string());
             }
             "state" => {
-                kinds.insert(v.parse().map_err(|e: String| bad_request(format!("state: {e}")))?);
+                kinds.insert(
+                    v.parse()
+                        .map_err(|e: String| bad_request(format!("state: {e}")))?,
+                );
             }
             other => return Err(bad_request(format!("unknown query parameter {other:?}"))),
         }
@@ -101,11 +107,15 @@ async fn states(State(store): State<Shared>, RawQuery(query): RawQuery) -> Resul
         if !origins.is_empty() && !origins.contains(&r.origin) {
             continue;
         }
-        let Ok(state) = r.state.parse::<StateKind>() else { continue };
+        let Ok(state) = r.state.parse::<StateKind>() else {
+            continue;
+        };
         if !kinds.is_empty() && !kinds.contains(&state) {
             continue;
         }
-        let Ok(vuln) = VulnId::new(&r.vuln_id) else { continue };
+        let Ok(vuln) = VulnId::new(&r.vuln_id) else {
+            continue;
+        };
         out.push(ServerState {
             branch: r.branch,
             repo: r.repo,
