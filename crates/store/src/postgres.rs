@@ -844,6 +844,11 @@ impl Store for PgStore {
                 qb.push(format_args!(" AND {col} = ")).push_bind(v.clone());
             }
         }
+        if let Some(ids) = &filter.vuln_ids {
+            qb.push(" AND vuln_id = ANY(")
+                .push_bind(ids.clone())
+                .push(")");
+        }
         qb.push(" ORDER BY branch, repo, origin, vuln_id");
         let rows = qb
             .build()

@@ -284,6 +284,8 @@ pub struct StateFilter {
     pub vuln_id: Option<String>,
     /// State.
     pub state: Option<String>,
+    /// Any of these vulnerability ids (for incremental matcher runs).
+    pub vuln_ids: Option<Vec<String>>,
 }
 
 /// How many states of one kind a repository has.

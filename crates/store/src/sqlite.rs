@@ -979,13 +979,35 @@ impl Store for SqliteStore {
                 qb.push(format_args!(" AND {col} = ")).push_bind(v.clone());
             }
         }
+        // An id list longer than SQLite's parameter limit is filtered after
+        // reading instead.
+        let in_memory = filter
+            .vuln_ids
+            .as_ref()
+            .filter(|ids| ids.len() > MAX_PARAMS / 2);
+        if let Some(ids) = filter.vuln_ids.as_ref().filter(|_| in_memory.is_none()) {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            qb.push(" AND vuln_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in ids {
+                sep.push_bind(id.clone());
+            }
+            qb.push(")");
+        }
         qb.push(" ORDER BY branch, repo, origin, vuln_id");
         let rows = qb
             .build()
             .fetch_all(&self.read)
             .await
             .map_err(q("read states", "states"))?;
-        decode_all(&rows, ("read states", "states"), decode::state)
+        let mut states = decode_all(&rows, ("read states", "states"), decode::state)?;
+        if let Some(ids) = in_memory {
+            let ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+            states.retain(|s| ids.contains(s.vuln_id.as_str()));
+        }
+        Ok(states)
     }
 
     async fn apply_states(

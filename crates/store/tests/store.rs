@@ -968,8 +968,32 @@ async fn states_and_change_log(store: AnyStore) {
                 origin: o.map(str::to_owned),
                 vuln_id: v.map(str::to_owned),
                 state: s.map(str::to_owned),
+                vuln_ids: None,
             }
         };
+    // A set of ids (incremental matcher runs); an empty set matches nothing.
+    let ids = |ids: &[&str]| StateFilter {
+        vuln_ids: Some(ids.iter().map(|s| (*s).to_owned()).collect()),
+        ..StateFilter::default()
+    };
+    assert_eq!(
+        store.states(&ids(&["CVE-1", "CVE-3"])).await.unwrap(),
+        vec![s3.clone(), s4.clone(), s1.clone()]
+    );
+    assert_eq!(store.states(&ids(&[])).await.unwrap(), vec![]);
+    let many: Vec<String> = (0..20_000)
+        .map(|i| format!("CVE-9-{i}"))
+        .chain(["CVE-2".to_owned()])
+        .collect();
+    let many = StateFilter {
+        vuln_ids: Some(many),
+        ..StateFilter::default()
+    };
+    assert_eq!(
+        store.states(&many).await.unwrap(),
+        vec![s2.clone()],
+        "beyond the parameter limit"
+    );
     assert_eq!(
         store
             .states(&f(Some("v3.18"), None, None, None, None))

@@ -37,6 +37,8 @@ pub struct MatchReport {
     pub skipped: bool,
     /// The run id, when it ran.
     pub run_id: Option<i64>,
+    /// Whether only the states of changed records were recomputed.
+    pub incremental: bool,
     /// Origin packages in the snapshot.
     pub packages: usize,
     /// Vulnerability records loaded (those naming a packaged product).
@@ -82,6 +84,16 @@ impl MatchInputs {
                 .map(|b| (b.name.clone(), b.scheme))
                 .collect(),
         }
+    }
+
+    /// The text fingerprinted besides the store's sources: the
+    /// configuration's rules and the per-branch version orders.
+    pub fn fingerprint_text(&self) -> String {
+        let mut text = self.rules_text.clone();
+        for (b, sc) in &self.schemes {
+            text.push_str(&format!("\nscheme {b}={sc}"));
+        }
+        text
     }
 
     /// Default rules, default schemes.
@@ -197,6 +209,28 @@ pub async fn run(
     force: bool,
     now: i64,
 ) -> Result<MatchReport, TrackerError> {
+    run_scoped(store, inputs, &Scope::All, force, now).await
+}
+
+/// Which states a run recomputes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every state.
+    All,
+    /// Only the states of these vulnerabilities (and their aliases): valid
+    /// when the states were current and only these records changed since
+    /// (packages, fixes, decisions and rules did not).
+    Vulns(BTreeSet<String>),
+}
+
+/// Runs the matcher over `scope`.
+pub async fn run_scoped(
+    store: &AnyStore,
+    inputs: &MatchInputs,
+    scope: &Scope,
+    force: bool,
+    now: i64,
+) -> Result<MatchReport, TrackerError> {
     let rules = &inputs.rules;
     let scheme_of = |b: &str| {
         inputs
@@ -205,11 +239,7 @@ pub async fn run(
             .copied()
             .unwrap_or_else(|| Scheme::for_branch(b))
     };
-    let mut fp_text = inputs.rules_text.clone();
-    for (b, sc) in &inputs.schemes {
-        fp_text.push_str(&format!("\nscheme {b}={sc}"));
-    }
-    let fp = fingerprint(store, &fp_text).await?;
+    let fp = fingerprint(store, &inputs.fingerprint_text()).await?;
     let last = if force {
         None
     } else {
@@ -229,13 +259,97 @@ pub async fn run(
 
     let packages = origin_packages(&store.packages(true).await?, scheme_of);
     let fix_rows = store.fixes().await?;
-    let fixes: Vec<Fix> = fix_rows.iter().filter_map(fix_of).collect();
     let decision_rows = store.decisions(true).await?;
-    let decisions: Vec<Decision> = decision_rows.iter().filter_map(decision_of).collect();
-    report.bad_ids = (fix_rows.len() - fixes.len()) + (decision_rows.len() - decisions.len());
+    let (vulns, in_scope, bad_records) = match scope {
+        Scope::All => {
+            let ids = relevant_ids(store, &packages, rules).await?;
+            let (vulns, bad) = load_records(store, &ids).await?;
+            (vulns, None, bad)
+        }
+        Scope::Vulns(changed) => {
+            report.incremental = true;
+            // The changed records, plus the records of their aliases (one
+            // step), so that alias groups are whole.
+            let ids: Vec<String> = changed.iter().cloned().collect();
+            let (mut vulns, mut bad) = load_records(store, &ids).await?;
+            let known: HashSet<String> = vulns.iter().map(|v| v.id.to_string()).collect();
+            let aliases: Vec<String> = vulns
+                .iter()
+                .flat_map(|v| v.aliases.iter().map(ToString::to_string))
+                .filter(|a| !known.contains(a))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let (more, more_bad) = load_records(store, &aliases).await?;
+            vulns.extend(more);
+            bad += more_bad;
+            let mut scope: HashSet<String> = changed.iter().cloned().collect();
+            scope.extend(aliases);
+            scope.extend(vulns.iter().map(|v| v.id.to_string()));
+            (vulns, Some(scope), bad)
+        }
+    };
+    let wanted = |id: &str| in_scope.as_ref().is_none_or(|s| s.contains(id));
+    let fixes: Vec<Fix> = fix_rows
+        .iter()
+        .filter(|r| wanted(&r.vuln_id))
+        .filter_map(fix_of)
+        .collect();
+    let decisions: Vec<Decision> = decision_rows
+        .iter()
+        .filter(|r| wanted(&r.vuln_id))
+        .filter_map(decision_of)
+        .collect();
+    report.bad_ids = (fix_rows.iter().filter(|r| wanted(&r.vuln_id)).count() - fixes.len())
+        + (decision_rows.iter().filter(|r| wanted(&r.vuln_id)).count() - decisions.len());
+    report.bad_records = bad_records;
+    report.packages = packages.len();
+    report.records = vulns.len();
+    report.fixes = fixes.len();
 
-    // Only records naming a product some package answers to are loaded:
-    // the product keys were stored at import for exactly this.
+    let platform = PlatformRules::alpine();
+    let snap = Snapshot {
+        packages: &packages,
+        vulns: &vulns,
+        fixes: &fixes,
+        decisions: &decisions,
+        rules,
+        platform: &platform,
+        schemes: &inputs.schemes,
+    };
+    let states = tokio::task::block_in_place(|| compute(&snap));
+    report.states = states.len();
+    for s in &states {
+        *report
+            .by_state
+            .entry(s.kind.as_str().to_owned())
+            .or_default() += 1;
+    }
+
+    let filter = StateFilter {
+        vuln_ids: in_scope.map(|s| s.into_iter().collect()),
+        ..StateFilter::default()
+    };
+    let old = store.states(&filter).await?;
+    let (upserts, removals, changes) = diff(old, &states, run_id, now);
+    let outcome = store
+        .apply_states(run_id, upserts, removals, changes)
+        .await?;
+    report.upserted = outcome.upserted;
+    report.removed = outcome.removed;
+    report.changes = outcome.changes;
+    let stats = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
+    store.finish_run(run_id, Some(&fp), &stats).await?;
+    Ok(report)
+}
+
+/// The ids of the records that name a product some package answers to (the
+/// product keys were stored at import for exactly this).
+async fn relevant_ids(
+    store: &AnyStore,
+    packages: &[OriginPackage],
+    rules: &MappingRules,
+) -> Result<Vec<String>, TrackerError> {
     let names: HashSet<&str> = packages
         .iter()
         .flat_map(secfixes_matcher::package_names)
@@ -261,46 +375,23 @@ pub async fn run(
             ids.insert(vp.vuln_id.clone());
         }
     }
-    let ids: Vec<String> = ids.into_iter().collect();
-    let rows = store.vulns(&ids).await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Loads and decodes records; also returns how many failed to decode.
+async fn load_records(
+    store: &AnyStore,
+    ids: &[String],
+) -> Result<(Vec<Vulnerability>, usize), TrackerError> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let rows = store.vulns(ids).await?;
     let decoded: Vec<Result<Vulnerability, String>> =
         rows.par_iter().map(|r| decode_record(&r.data)).collect();
     let vulns: Vec<Vulnerability> = decoded.into_iter().filter_map(Result::ok).collect();
-    report.bad_records = rows.len() - vulns.len();
-    report.packages = packages.len();
-    report.records = vulns.len();
-    report.fixes = fixes.len();
-
-    let platform = PlatformRules::alpine();
-    let snap = Snapshot {
-        packages: &packages,
-        vulns: &vulns,
-        fixes: &fixes,
-        decisions: &decisions,
-        rules,
-        platform: &platform,
-        schemes: &inputs.schemes,
-    };
-    let states = tokio::task::block_in_place(|| compute(&snap));
-    report.states = states.len();
-    for s in &states {
-        *report
-            .by_state
-            .entry(s.kind.as_str().to_owned())
-            .or_default() += 1;
-    }
-
-    let old = store.states(&StateFilter::default()).await?;
-    let (upserts, removals, changes) = diff(old, &states, run_id, now);
-    let outcome = store
-        .apply_states(run_id, upserts, removals, changes)
-        .await?;
-    report.upserted = outcome.upserted;
-    report.removed = outcome.removed;
-    report.changes = outcome.changes;
-    let stats = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
-    store.finish_run(run_id, Some(&fp), &stats).await?;
-    Ok(report)
+    let bad = rows.len() - vulns.len();
+    Ok((vulns, bad))
 }
 
 fn row_of(s: &State, since: i64, run_id: i64) -> StateRow {

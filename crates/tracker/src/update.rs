@@ -63,6 +63,20 @@ pub struct SourceResult {
     /// Bad records skipped (the first few), when any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// What the import changed, for deciding how much the matcher must
+    /// recompute.
+    #[serde(skip)]
+    pub changes: Changes,
+}
+
+/// What an import changed that states depend on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Vulnerability ids whose stored record changed.
+    pub vuln_ids: Vec<String>,
+    /// Packages, fixes or decisions changed (the matcher must recompute
+    /// everything).
+    pub other: bool,
 }
 
 /// Progress callbacks (a terminal progress bar, or nothing).
@@ -226,9 +240,13 @@ async fn import_sources_forcing(
     let mut fatal: Option<TrackerError> = None;
     while let Some((i, work)) = rx.recv().await {
         let spec = &specs[i];
-        let (status, errors) = match work {
-            Err(error) => (SourceStatus::Failed { error }, Vec::new()),
-            Ok(Work::Unchanged) => (SourceStatus::Unchanged, Vec::new()),
+        let (status, errors, changes) = match work {
+            Err(error) => (
+                SourceStatus::Failed { error },
+                Vec::new(),
+                Changes::default(),
+            ),
+            Ok(Work::Unchanged) => (SourceStatus::Unchanged, Vec::new(), Changes::default()),
             Ok(Work::Ready(prepared, stat)) => {
                 let Prepared {
                     mut import,
@@ -245,18 +263,37 @@ async fn import_sources_forcing(
                     import.source.summary = summary.to_string();
                 }
                 let records = import.payload.len() as u64;
+                let kind = spec.kind;
                 match store.import(import).await {
-                    Ok(o) => (
-                        SourceStatus::Imported {
-                            records,
-                            inserted: o.inserted,
-                            updated: o.updated,
-                            kept: o.kept,
-                            removed: o.removed,
-                            skipped: skipped_count,
-                        },
-                        skipped,
-                    ),
+                    Ok(o) => {
+                        let changes = match kind {
+                            SourceKind::Nvd
+                            | SourceKind::Cve5
+                            | SourceKind::Osv
+                            | SourceKind::Advisories => Changes {
+                                vuln_ids: o.changed_ids.clone(),
+                                other: false,
+                            },
+                            // Enrichments: no state depends on them.
+                            SourceKind::Kev | SourceKind::Epss => Changes::default(),
+                            _ => Changes {
+                                vuln_ids: Vec::new(),
+                                other: o.inserted + o.updated + o.removed > 0,
+                            },
+                        };
+                        (
+                            SourceStatus::Imported {
+                                records,
+                                inserted: o.inserted,
+                                updated: o.updated,
+                                kept: o.kept,
+                                removed: o.removed,
+                                skipped: skipped_count,
+                            },
+                            skipped,
+                            changes,
+                        )
+                    }
                     Err(e) => {
                         // A store error (constraint, disk) fails this
                         // source; a broken connection will fail the next
@@ -266,6 +303,7 @@ async fn import_sources_forcing(
                                 error: format!("{}: {e}", spec.name()),
                             },
                             Vec::new(),
+                            Changes::default(),
                         )
                     }
                 }
@@ -276,6 +314,7 @@ async fn import_sources_forcing(
             kind: spec.kind.as_str().to_owned(),
             status,
             errors,
+            changes,
         };
         progress.source(&r);
         results.push(r);
@@ -351,6 +390,10 @@ async fn withdraw_removed(
             kind: record.kind.clone(),
             status,
             errors: Vec::new(),
+            changes: Changes {
+                vuln_ids: Vec::new(),
+                other: true,
+            },
         };
         progress.source(&r);
         out.push(r);
@@ -368,6 +411,16 @@ pub async fn update(
 ) -> Result<UpdateReport, TrackerError> {
     let specs = config.sources();
     let configured: HashSet<String> = specs.iter().map(SourceSpec::name).collect();
+    let inputs = matching::MatchInputs::from_config(config);
+    // Were the stored states current before this update? Then, if only
+    // vulnerability records change, only their states need recomputing.
+    let before = matching::fingerprint(store, &inputs.fingerprint_text()).await?;
+    let current = store
+        .last_run("match")
+        .await?
+        .and_then(|r| r.fingerprint)
+        .as_deref()
+        == Some(before.as_str());
     // Withdraw first: a replaced index shares its (branch, repo, arch)
     // scope with its replacement, which must be published last.
     let (mut sources, scopes) = withdraw_removed(store, &configured, progress).await?;
@@ -376,15 +429,18 @@ pub async fn update(
         None
     } else {
         progress.phase("matching");
-        Some(
-            matching::run(
-                store,
-                &matching::MatchInputs::from_config(config),
-                opts.force,
-                now(),
+        let incremental = current && !opts.force && !sources.iter().any(|s| s.changes.other);
+        let scope = if incremental {
+            matching::Scope::Vulns(
+                sources
+                    .iter()
+                    .flat_map(|s| s.changes.vuln_ids.iter().cloned())
+                    .collect(),
             )
-            .await?,
-        )
+        } else {
+            matching::Scope::All
+        };
+        Some(matching::run_scoped(store, &inputs, &scope, opts.force, now()).await?)
     };
     progress.finish();
     Ok(UpdateReport { sources, matching })
