@@ -783,3 +783,55 @@ nvd = ["nvd/nvdcve-1.1-*.json.gz"]
         assert_eq!(c.rules.products.len(), 1);
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    fn example(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples")
+            .join(name)
+    }
+
+    #[test]
+    fn shared_data_example_names_every_indexed_branch() {
+        // Relative paths in the file resolve from examples/ to
+        // ../shared/data; honour SECFIXES_SHARED_DATA like the tests do.
+        let c = Config::load(&example("shared-data.toml")).unwrap();
+        let branches: Vec<&str> = c.branches.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(
+            branches,
+            ["v3.10", "v3.12", "v3.14", "v3.16", "v3.17", "v3.18"]
+        );
+        let sources = c.sources();
+        let count = |k| sources.iter().filter(|s| s.kind == k).count();
+        assert_eq!(count(SourceKind::ApkIndex), 12);
+        assert_eq!(count(SourceKind::Aports), 11);
+        assert_eq!(count(SourceKind::Cve5), 1);
+        assert_eq!(count(SourceKind::Kev), 1);
+        assert!(count(SourceKind::Nvd) >= 25);
+        assert!(c.branches.iter().all(|b| b.scheme == Scheme::Apk2));
+    }
+
+    #[test]
+    fn alpine_example_uses_official_urls() {
+        let keys = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(example("alpine.toml"))
+            .unwrap()
+            .replace(
+                "${SECFIXES_APK_KEYS:-/etc/apk/keys}",
+                &keys.path().display().to_string(),
+            );
+        let c = Config::parse(&text, &example("alpine.toml")).unwrap();
+        let sources = c.sources();
+        assert!(
+            sources
+                .iter()
+                .all(|s| matches!(&s.location, Location::Url(u) if u.starts_with("https://")))
+        );
+        assert!(sources.iter().any(|s| s.kind == SourceKind::Rejections));
+        assert_eq!(c.branches[0].name, "edge");
+        assert_eq!(c.branches[0].scheme, Scheme::Apk3);
+    }
+}

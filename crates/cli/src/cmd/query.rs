@@ -89,6 +89,7 @@ pub(crate) fn run_states(args: StatesArgs) -> anyhow::Result<ExitCode> {
                     .unwrap_or_else(|_| v.clone())
             }),
             state: args.state.map(|s| s.as_str().to_owned()),
+            vuln_ids: None,
         };
         let rows = store.states(&filter).await.context("reading states")?;
         if args.json {
