@@ -2,6 +2,8 @@
 //! data, `serve` its API on loopback, query it, and let `scan --server`
 //! report open vulnerabilities of a real installed system from it.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -1,6 +1,8 @@
 //! The engine's decisions on small constructed snapshots: one rule per test.
 //! (Real data: crates/tracker/tests/real_data.rs.)
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 
 use secfixes_apk::version::Scheme;

@@ -85,10 +85,8 @@ async fn state(store: &AnyStore, branch: &str, origin: &str, vuln: &str) -> Opti
 }
 
 /// A state without the bookkeeping of when and by which run it was
-/// written.
-fn comparable(
-    rows: Vec<StateRow>,
-) -> Vec<(
+/// written: (branch, repo, origin, vuln, state, fixed version, evidence).
+type Comparable = (
     String,
     String,
     String,
@@ -96,7 +94,9 @@ fn comparable(
     String,
     Option<String>,
     String,
-)> {
+);
+
+fn comparable(rows: Vec<StateRow>) -> Vec<Comparable> {
     rows.into_iter()
         .map(|r| {
             (
