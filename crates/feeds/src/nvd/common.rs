@@ -53,31 +53,12 @@ pub(crate) fn parse_record<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T
                     message: strip_position(&first),
                 }),
                 Err(e) => {
-                    let field = pointer(e.path());
+                    let field = crate::archive::field_path(e.path());
                     let message = strip_position(e.inner());
                     Err(FieldError { field, message })
                 }
             }
         }
-    }
-}
-
-/// `a/0/b` from serde_path_to_error's path; `None` at the top level.
-fn pointer(path: &serde_path_to_error::Path) -> Option<String> {
-    use serde_path_to_error::Segment;
-    let parts: Vec<String> = path
-        .iter()
-        .filter_map(|s| match s {
-            Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(key.clone()),
-            Segment::Enum { variant } => Some(variant.clone()),
-            Segment::Unknown => None,
-        })
-        .collect();
-    if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join("/"))
     }
 }
 
