@@ -291,7 +291,11 @@ fn evaluate_unit(
                 }
             }
         }
-        // CVE 5 affected[].
+        // CVE 5 affected[]. The CNA's word wins over an ADP's (CISA only
+        // enriches records whose CNA is silent, and "CNA data wins on
+        // conflict"): once a CNA entry decides for a package, ADP entries
+        // for it are not counted.
+        let mut cve5_found: BTreeMap<usize, Vec<(bool, Outcome, Evidence)>> = BTreeMap::new();
         for entry in &rec.cve_affected {
             let mut pkgs: BTreeSet<usize> = BTreeSet::new();
             for key in crate::products::cve5_keys(entry) {
@@ -302,25 +306,37 @@ fn evaluate_unit(
                         .copied(),
                 );
             }
+            let (is_cna, container) = match &entry.container {
+                secfixes_model::cve5::Container::Cna => (true, "cna".to_owned()),
+                secfixes_model::cve5::Container::Adp(n) => {
+                    (false, n.clone().unwrap_or_else(|| "adp".into()))
+                }
+            };
             for pi in pkgs {
                 let pkg = &index.packages[pi];
                 let (outcome, range) = cve5::evaluate(entry, upstream_of(&pkg.version), &order);
-                let container = match &entry.container {
-                    secfixes_model::cve5::Container::Cna => "cna".to_owned(),
-                    secfixes_model::cve5::Container::Adp(n) => {
-                        n.clone().unwrap_or_else(|| "adp".into())
-                    }
-                };
-                findings.entry(pi).or_default().outcomes.push((
+                cve5_found.entry(pi).or_default().push((
+                    is_cna,
                     outcome,
                     Evidence::Cve5 {
-                        container,
+                        container: container.clone(),
                         product: crate::products::cve5_label(entry),
                         range,
                         outcome: outcome.as_str().into(),
                     },
                 ));
             }
+        }
+        for (pi, found) in cve5_found {
+            let cna_decides = found
+                .iter()
+                .any(|(cna, o, _)| *cna && *o != Outcome::Unknown);
+            let kept = found.into_iter().filter(|(cna, _, _)| *cna || !cna_decides);
+            findings
+                .entry(pi)
+                .or_default()
+                .outcomes
+                .extend(kept.map(|(_, o, e)| (o, e)));
         }
         // OSV affected[].
         for entry in &rec.osv_affected {

@@ -422,3 +422,52 @@ fn platform_conditions_rule_out_other_operating_systems() {
         StateKind::PossiblyVulnerable
     );
 }
+
+#[test]
+fn the_cna_decides_over_adp_containers() {
+    use secfixes_model::cve5::{Container, CveAffected, CveVersion, VersionStatus};
+    // The shape of CVE-2024-2004: the CNA lists 8.5.0 only with
+    // defaultStatus unaffected; CISA's ADP entry says nothing decisive.
+    let entry = |container, default_status, versions| CveAffected {
+        container,
+        vendor: Some("curl".into()),
+        product: Some("curl".into()),
+        collection_url: None,
+        package_name: None,
+        repo: None,
+        cpes: vec![],
+        platforms: vec![],
+        default_status,
+        versions,
+    };
+    let mut v = Vulnerability::new(id("CVE-2024-2004"), SourceKind::Cve5);
+    v.cve_affected.push(entry(
+        Container::Cna,
+        Some(VersionStatus::Unaffected),
+        vec![CveVersion {
+            version: "8.5.0".into(),
+            status: VersionStatus::Affected,
+            version_type: Some("semver".into()),
+            less_than: None,
+            less_than_or_equal: Some("8.5.0".into()),
+            changes: vec![],
+        }],
+    ));
+    v.cve_affected.push(entry(
+        Container::Adp(Some("CISA-ADP".into())),
+        Some(VersionStatus::Unknown),
+        vec![],
+    ));
+    let mut w = World::new(vec![
+        pkg("v3.14", "curl", "7.78.0-r0"),
+        pkg("v3.18", "curl", "8.5.0-r0"),
+    ]);
+    w.vulns.push(v);
+    let s = w.run();
+    let old = find(&s, "v3.14", "curl", "CVE-2024-2004").unwrap();
+    assert_eq!(old.kind, StateKind::NotAffected, "{old:#?}");
+    assert_eq!(
+        find(&s, "v3.18", "curl", "CVE-2024-2004").unwrap().kind,
+        StateKind::Vulnerable
+    );
+}

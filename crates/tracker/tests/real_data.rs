@@ -408,3 +408,72 @@ async fn states_follow_the_index_postgres() {
     )
     .await;
 }
+
+/// CVE 5 records decide states where NVD has nothing: v3.18 main (index of
+/// January 2024) against CISA's vulnrichment archive of October 2024.
+async fn cve5_records_match_packages(store: AnyStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("secfixes.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[distribution]
+name = "alpine"
+keys = "{keys}"
+[[branch]]
+name = "v3.18"
+aports = "{aports}"
+  [[branch.repo]]
+  name = "main"
+  index = ["{index}"]
+[feeds]
+cve5 = ["{cve5}"]
+"#,
+            keys = data("keys"),
+            aports = data("aports/edge-2023-02-27"),
+            index =
+                data("apkindex/v3.18/main/x86_64/NeeasTooID+UbuntuPROOT.43ab28de/APKINDEX.tar.gz"),
+            cve5 = data("cve5/cisagov-vulnrichment-2024-10-24.tar.gz"),
+        ),
+    )
+    .unwrap();
+    let report = run(&store, &config, dir.path()).await;
+    assert_eq!(report.failed(), 0, "{:?}", report.sources);
+    // curl 8.5.0-r0: CVE-2024-2398 (CNA: affected >= 8.5.0, <= 8.5.0; CISA's
+    // ADP: 7.44.0 to 8.6.0).
+    let curl = state(&store, "v3.18", "curl", "CVE-2024-2398")
+        .await
+        .unwrap();
+    assert_eq!(
+        (curl.state.as_str(), curl.version.as_str()),
+        ("vulnerable", "8.5.0-r0")
+    );
+    assert!(
+        evidence(&curl)
+            .iter()
+            .any(|e| matches!(e, Evidence::Cve5 { container, outcome, .. } if container == "cna" && outcome == "affected"))
+    );
+    // CVE-2024-2004 lists only 8.5.0 with defaultStatus unaffected at the
+    // CNA; CISA's ADP entry (defaultStatus unknown) does not override it.
+    let curl = state(&store, "v3.18", "curl", "CVE-2024-2004")
+        .await
+        .unwrap();
+    assert_eq!(curl.state, "vulnerable");
+    assert!(
+        !evidence(&curl)
+            .iter()
+            .any(|e| matches!(e, Evidence::Cve5 { container, .. } if container != "cna")),
+        "{curl:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cve5_records_match_packages_sqlite() {
+    on_sqlite(cve5_records_match_packages).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cve5_records_match_packages_postgres() {
+    on_postgres("cve5_real", cve5_records_match_packages).await;
+}
