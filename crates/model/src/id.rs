@@ -67,10 +67,15 @@ impl VulnId {
         {
             return Err(bad("does not start with a letter or digit"));
         }
-        let normalised = if value.len() > 4 && value[..4].eq_ignore_ascii_case("cve-") {
-            format!("CVE-{}", &value[4..])
-        } else {
-            value.to_owned()
+        // `get` rather than indexing: the fifth byte may sit inside a
+        // multi-byte character (`a𐀀`), and slicing there would panic.
+        let normalised = match (value.get(..4), value.get(4..)) {
+            (Some(prefix), Some(rest))
+                if !rest.is_empty() && prefix.eq_ignore_ascii_case("cve-") =>
+            {
+                format!("CVE-{rest}")
+            }
+            _ => value.to_owned(),
         };
         Ok(Self(normalised))
     }
@@ -149,6 +154,24 @@ mod tests {
             "CVE-2021-44228"
         );
         assert_eq!(VulnId::new("CVE-2021-44228").unwrap().kind(), IdKind::Cve);
+    }
+
+    #[test]
+    fn multibyte_character_across_the_prefix_is_not_a_panic() {
+        // Found by the OSV mutation property test: byte 4 of `a𐀀` is inside
+        // the four-byte character.
+        assert_eq!(VulnId::new("a𐀀").unwrap().as_str(), "a𐀀");
+        assert_eq!(VulnId::new("cve𐀀x").unwrap().as_str(), "cve𐀀x");
+        assert_eq!(VulnId::new("cvé-1").unwrap().as_str(), "cvé-1");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_an_id_or_an_error(s in "\\PC{0,12}") {
+            if let Ok(id) = VulnId::new(&s) {
+                proptest::prop_assert!(id.as_str().eq_ignore_ascii_case(&s));
+            }
+        }
     }
 
     #[test]
