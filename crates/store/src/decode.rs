@@ -14,6 +14,19 @@ use crate::rows::{
 
 type R<T> = Result<T, sqlx::Error>;
 
+/// Decodes every row, or names the operation and table of the first
+/// failure.
+pub(crate) fn decode_all<Row, T>(
+    rows: &[Row],
+    (op, table): (&'static str, &'static str),
+    decode: impl Fn(&Row) -> R<T>,
+) -> Result<Vec<T>, crate::StoreError> {
+    rows.iter()
+        .map(decode)
+        .collect::<R<_>>()
+        .map_err(crate::StoreError::query(op, table))
+}
+
 /// Typed column access by name, the same for both backends.
 pub(crate) trait Get {
     fn text(&self, col: &str) -> R<String>;

@@ -3,6 +3,7 @@
 //! both backends share them and the rules are tested without a database.
 
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 
@@ -89,21 +90,25 @@ pub(crate) fn check_source<T>(
     }
 }
 
+/// The ids sorted, without repeats: the bind list of an `IN`/`ANY` read.
+pub(crate) fn sorted_unique(ids: &[String]) -> Vec<String> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// Keeps one row per key; `last` decides whether the last or the first row
 /// of a key wins. The order is that of each key's first occurrence.
 pub(crate) fn dedupe<T, K: Hash + Eq>(rows: Vec<T>, last: bool, key: impl Fn(&T) -> K) -> Vec<T> {
     let mut index: HashMap<K, usize> = HashMap::with_capacity(rows.len());
     let mut out: Vec<T> = Vec::with_capacity(rows.len());
     for row in rows {
-        match index.get(&key(&row)) {
-            Some(&i) if last => {
-                if let Some(slot) = out.get_mut(i) {
-                    *slot = row;
-                }
-            }
-            Some(_) => {}
-            None => {
-                index.insert(key(&row), out.len());
+        match index.entry(key(&row)) {
+            Entry::Occupied(e) if last => out[*e.get()] = row,
+            Entry::Occupied(_) => {}
+            Entry::Vacant(e) => {
+                e.insert(out.len());
                 out.push(row);
             }
         }
@@ -354,22 +359,24 @@ pub(crate) fn plan_fixes(
 
 /// Plans a KEV import.
 pub(crate) fn plan_kev(incoming: Vec<KevRow>, stored: &[KevRow]) -> ReplacePlan<KevRow> {
-    let mut rows = dedupe(incoming, false, |k| k.id.clone());
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
-    let (mut outcome, changed) = diff_by_key(&rows, stored, |k| k.id.clone());
-    outcome.changed_ids = changed.into_iter().collect();
-    ReplacePlan {
-        changed: !outcome.changed_ids.is_empty(),
-        rows,
-        outcome,
-    }
+    plan_by_id(incoming, stored, |k| &k.id)
 }
 
 /// Plans an EPSS import.
 pub(crate) fn plan_epss(incoming: Vec<EpssRow>, stored: &[EpssRow]) -> ReplacePlan<EpssRow> {
-    let mut rows = dedupe(incoming, false, |k| k.id.clone());
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
-    let (mut outcome, changed) = diff_by_key(&rows, stored, |k| k.id.clone());
+    plan_by_id(incoming, stored, |e| &e.id)
+}
+
+/// Plans the import of a table keyed by vulnerability id alone: the first
+/// row of an id wins, rows sorted by id.
+fn plan_by_id<T: PartialEq>(
+    incoming: Vec<T>,
+    stored: &[T],
+    id: impl Fn(&T) -> &String,
+) -> ReplacePlan<T> {
+    let mut rows = dedupe(incoming, false, |r| id(r).clone());
+    rows.sort_by(|a, b| id(a).cmp(id(b)));
+    let (mut outcome, changed) = diff_by_key(&rows, stored, |r| id(r).clone());
     outcome.changed_ids = changed.into_iter().collect();
     ReplacePlan {
         changed: !outcome.changed_ids.is_empty(),

@@ -15,10 +15,10 @@ use sqlx::QueryBuilder;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow, Postgres};
 
 use crate::decode::{
-    self, change_cols, decision_cols, fix_cols, package_cols, product_cols, run_cols, source_cols,
-    state_cols, vuln_cols,
+    self, change_cols, decision_cols, decode_all, fix_cols, package_cols, product_cols, run_cols,
+    source_cols, state_cols, vuln_cols,
 };
-use crate::plan::{self, StoredVuln, VulnKey};
+use crate::plan::{self, StoredVuln, VulnKey, sorted_unique};
 use crate::rows::{
     ApplyOutcome, ChangeFilter, DecisionRow, EpssRow, FixRow, Import, ImportOutcome, KevRow,
     NewDecision, PackageRow, Payload, ProductKey, RepoRow, RunRow, SourceRecord, StateChange,
@@ -64,17 +64,6 @@ fn q(op: &'static str, table: &'static str) -> impl FnOnce(sqlx::Error) -> Store
 /// One column of a chunk, as a vector to bind as an array.
 fn col<'a, T, U>(rows: &'a [T], f: impl Fn(&'a T) -> U) -> Vec<U> {
     rows.iter().map(f).collect()
-}
-
-fn decode_all<T>(
-    rows: &[PgRow],
-    (op, table): (&'static str, &'static str),
-    decode: impl Fn(&PgRow) -> std::result::Result<T, sqlx::Error>,
-) -> Result<Vec<T>> {
-    rows.iter()
-        .map(decode)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(q(op, table))
 }
 
 impl PgStore {
@@ -130,13 +119,6 @@ async fn select_any<T>(
         out.extend(decode_all(&rows, (op, table), &decode)?);
     }
     Ok(out)
-}
-
-fn sorted_unique(ids: &[String]) -> Vec<String> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 async fn upsert_source(conn: &mut PgConnection, s: &SourceRecord) -> Result<()> {
@@ -844,10 +826,12 @@ impl Store for PgStore {
                 qb.push(format_args!(" AND {col} = ")).push_bind(v.clone());
             }
         }
-        if let Some(ids) = &filter.vuln_ids {
-            qb.push(" AND vuln_id = ANY(")
-                .push_bind(ids.clone())
-                .push(")");
+        for (col, list) in [("vuln_id", &filter.vuln_ids), ("origin", &filter.origins)] {
+            if let Some(values) = list {
+                qb.push(format_args!(" AND {col} = ANY("))
+                    .push_bind(values.clone())
+                    .push(")");
+            }
         }
         qb.push(" ORDER BY branch, repo, origin, vuln_id");
         let rows = qb

@@ -284,8 +284,12 @@ pub struct StateFilter {
     pub vuln_id: Option<String>,
     /// State.
     pub state: Option<String>,
-    /// Any of these vulnerability ids (for incremental matcher runs).
+    /// Any of these vulnerability ids (for incremental matcher runs); an
+    /// empty list matches nothing.
     pub vuln_ids: Option<Vec<String>>,
+    /// Any of these origin packages (the scanner's batched queries); an
+    /// empty list matches nothing.
+    pub origins: Option<Vec<String>>,
 }
 
 /// How many states of one kind a repository has.

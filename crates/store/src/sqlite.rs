@@ -17,10 +17,10 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::decode::{
-    self, change_cols, decision_cols, fix_cols, package_cols, product_cols, run_cols, source_cols,
-    state_cols, vuln_cols,
+    self, change_cols, decision_cols, decode_all, fix_cols, package_cols, product_cols, run_cols,
+    source_cols, state_cols, vuln_cols,
 };
-use crate::plan::{self, StoredVuln, VulnKey};
+use crate::plan::{self, StoredVuln, VulnKey, sorted_unique};
 use crate::rows::{
     ApplyOutcome, ChangeFilter, DecisionRow, EpssRow, FixRow, Import, ImportOutcome, KevRow,
     NewDecision, PackageRow, Payload, RepoRow, RunRow, SourceRecord, StateChange, StateCount,
@@ -60,6 +60,9 @@ impl fmt::Debug for SqliteStore {
             .finish_non_exhaustive()
     }
 }
+
+/// One text column of a state, for filtering after reading.
+type StateField = fn(&StateRow) -> &str;
 
 fn q(op: &'static str, table: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     StoreError::query(op, table)
@@ -221,18 +224,10 @@ async fn select_in<T>(
         for id in chunk {
             query = query.bind(id.clone());
         }
-        for row in query.fetch_all(&mut *conn).await.map_err(q(op, table))? {
-            out.push(decode(&row).map_err(q(op, table))?);
-        }
+        let rows = query.fetch_all(&mut *conn).await.map_err(q(op, table))?;
+        out.extend(decode_all(&rows, (op, table), &decode)?);
     }
     Ok(out)
-}
-
-fn sorted_unique(ids: &[String]) -> Vec<String> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    ids
 }
 
 async fn upsert_source(conn: &mut SqliteConnection, s: &SourceRecord) -> Result<()> {
@@ -349,15 +344,12 @@ async fn import_kev(
     rows: Vec<KevRow>,
 ) -> Result<ImportOutcome> {
     const OP: &str = "import kev";
-    let stored: Vec<KevRow> = sqlx::query("SELECT id, data FROM kev WHERE source = ?")
+    let read = sqlx::query("SELECT id, data FROM kev WHERE source = ?")
         .bind(source.to_owned())
         .fetch_all(&mut *conn)
         .await
-        .map_err(q(OP, "kev"))?
-        .iter()
-        .map(decode::kev)
-        .collect::<std::result::Result<_, _>>()
         .map_err(q(OP, "kev"))?;
+    let stored: Vec<KevRow> = decode_all(&read, (OP, "kev"), decode::kev)?;
     let plan = plan::plan_kev(rows, &stored);
     if plan.changed {
         sqlx::query("DELETE FROM kev WHERE source = ?")
@@ -385,16 +377,12 @@ async fn import_epss(
     rows: Vec<EpssRow>,
 ) -> Result<ImportOutcome> {
     const OP: &str = "import epss";
-    let stored: Vec<EpssRow> =
-        sqlx::query("SELECT id, score, percentile, date FROM epss WHERE source = ?")
-            .bind(source.to_owned())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(q(OP, "epss"))?
-            .iter()
-            .map(decode::epss)
-            .collect::<std::result::Result<_, _>>()
-            .map_err(q(OP, "epss"))?;
+    let read = sqlx::query("SELECT id, score, percentile, date FROM epss WHERE source = ?")
+        .bind(source.to_owned())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(q(OP, "epss"))?;
+    let stored: Vec<EpssRow> = decode_all(&read, (OP, "epss"), decode::epss)?;
     let plan = plan::plan_epss(rows, &stored);
     if plan.changed {
         sqlx::query("DELETE FROM epss WHERE source = ?")
@@ -440,7 +428,7 @@ async fn import_packages(
         .execute(&mut *conn)
         .await
         .map_err(q(OP, "repos"))?;
-    let stored: Vec<PackageRow> = sqlx::query(concat!(
+    let read = sqlx::query(concat!(
         "SELECT ",
         package_cols!(),
         " FROM packages WHERE branch = ? AND repo = ? AND arch = ?"
@@ -450,11 +438,8 @@ async fn import_packages(
     .bind(arch.to_owned())
     .fetch_all(&mut *conn)
     .await
-    .map_err(q(OP, "packages"))?
-    .iter()
-    .map(decode::package)
-    .collect::<std::result::Result<_, _>>()
     .map_err(q(OP, "packages"))?;
+    let stored: Vec<PackageRow> = decode_all(&read, (OP, "packages"), decode::package)?;
     let plan = plan::plan_packages(branch, repo, arch, packages, stored)?;
     batched(
         conn,
@@ -505,7 +490,7 @@ async fn import_fixes(
     rows: Vec<FixRow>,
 ) -> Result<ImportOutcome> {
     const OP: &str = "import fixes";
-    let stored: Vec<FixRow> = sqlx::query(concat!(
+    let read = sqlx::query(concat!(
         "SELECT ",
         fix_cols!(),
         " FROM fixes WHERE source = ?"
@@ -513,11 +498,8 @@ async fn import_fixes(
     .bind(source.to_owned())
     .fetch_all(&mut *conn)
     .await
-    .map_err(q(OP, "fixes"))?
-    .iter()
-    .map(decode::fix)
-    .collect::<std::result::Result<_, _>>()
     .map_err(q(OP, "fixes"))?;
+    let stored: Vec<FixRow> = decode_all(&read, (OP, "fixes"), decode::fix)?;
     let plan = plan::plan_fixes(source, rows, &stored)?;
     if plan.changed {
         sqlx::query("DELETE FROM fixes WHERE source = ?")
@@ -634,17 +616,6 @@ async fn apply_states_in(
 }
 
 /// Decodes every row of a fetch, naming the operation and table on error.
-fn decode_all<T>(
-    rows: &[SqliteRow],
-    (op, table): (&'static str, &'static str),
-    decode: impl Fn(&SqliteRow) -> std::result::Result<T, sqlx::Error>,
-) -> Result<Vec<T>> {
-    rows.iter()
-        .map(decode)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(q(op, table))
-}
-
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
         BACKEND
@@ -979,20 +950,26 @@ impl Store for SqliteStore {
                 qb.push(format_args!(" AND {col} = ")).push_bind(v.clone());
             }
         }
-        // An id list longer than SQLite's parameter limit is filtered after
+        // A list longer than SQLite's parameter limit is filtered after
         // reading instead.
-        let in_memory = filter
-            .vuln_ids
-            .as_ref()
-            .filter(|ids| ids.len() > MAX_PARAMS / 2);
-        if let Some(ids) = filter.vuln_ids.as_ref().filter(|_| in_memory.is_none()) {
-            if ids.is_empty() {
+        let mut in_memory: Vec<(StateField, &Vec<String>)> = Vec::new();
+        let lists: [(&str, StateField, &Option<Vec<String>>); 2] = [
+            ("vuln_id", |s| &s.vuln_id, &filter.vuln_ids),
+            ("origin", |s| &s.origin, &filter.origins),
+        ];
+        for (col, field, list) in lists {
+            let Some(values) = list else { continue };
+            if values.is_empty() {
                 return Ok(Vec::new());
             }
-            qb.push(" AND vuln_id IN (");
+            if values.len() > MAX_PARAMS / 4 {
+                in_memory.push((field, values));
+                continue;
+            }
+            qb.push(format_args!(" AND {col} IN ("));
             let mut sep = qb.separated(", ");
-            for id in ids {
-                sep.push_bind(id.clone());
+            for v in values {
+                sep.push_bind(v.clone());
             }
             qb.push(")");
         }
@@ -1003,9 +980,10 @@ impl Store for SqliteStore {
             .await
             .map_err(q("read states", "states"))?;
         let mut states = decode_all(&rows, ("read states", "states"), decode::state)?;
-        if let Some(ids) = in_memory {
-            let ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-            states.retain(|s| ids.contains(s.vuln_id.as_str()));
+        for (field, values) in in_memory {
+            let values: std::collections::HashSet<&str> =
+                values.iter().map(String::as_str).collect();
+            states.retain(|s| values.contains(field(s)));
         }
         Ok(states)
     }

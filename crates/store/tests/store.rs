@@ -969,6 +969,7 @@ async fn states_and_change_log(store: AnyStore) {
                 vuln_id: v.map(str::to_owned),
                 state: s.map(str::to_owned),
                 vuln_ids: None,
+                origins: None,
             }
         };
     // A set of ids (incremental matcher runs); an empty set matches nothing.
@@ -993,6 +994,36 @@ async fn states_and_change_log(store: AnyStore) {
         store.states(&many).await.unwrap(),
         vec![s2.clone()],
         "beyond the parameter limit"
+    );
+    // A set of origins (the scanner's batches), also beyond the limit, and
+    // combined with a set of ids.
+    let origins = |origins: Vec<String>, ids: Option<&[&str]>| StateFilter {
+        origins: Some(origins),
+        vuln_ids: ids.map(|ids| ids.iter().map(|s| (*s).to_owned()).collect()),
+        ..StateFilter::default()
+    };
+    let both = vec!["openssl".to_owned(), "curl".to_owned()];
+    let want = vec![s3.clone(), s1.clone(), s2.clone()];
+    assert_eq!(
+        store.states(&origins(both.clone(), None)).await.unwrap(),
+        want
+    );
+    assert_eq!(store.states(&origins(vec![], None)).await.unwrap(), vec![]);
+    let many_origins: Vec<String> = (0..20_000)
+        .map(|i| format!("nothing-{i}"))
+        .chain(both.clone())
+        .collect();
+    assert_eq!(
+        store.states(&origins(many_origins, None)).await.unwrap(),
+        want,
+        "origins beyond the parameter limit"
+    );
+    assert_eq!(
+        store
+            .states(&origins(both, Some(&["CVE-1"])))
+            .await
+            .unwrap(),
+        vec![s3.clone(), s1.clone()]
     );
     assert_eq!(
         store

@@ -90,6 +90,7 @@ pub(crate) fn run_states(args: StatesArgs) -> anyhow::Result<ExitCode> {
             }),
             state: args.state.map(|s| s.as_str().to_owned()),
             vuln_ids: None,
+            origins: None,
         };
         let rows = store.states(&filter).await.context("reading states")?;
         if args.json {

@@ -95,8 +95,8 @@ async fn states(
     if filter.branch.is_none() && filter.vuln_id.is_none() && origins.is_empty() {
         return Err(bad_request("give at least one of branch, origin, vuln"));
     }
-    if origins.len() == 1 {
-        filter.origin = origins.iter().next().cloned();
+    if !origins.is_empty() {
+        filter.origins = Some(origins.into_iter().collect());
     }
     if kinds.len() == 1 {
         filter.state = kinds.iter().next().map(|k| k.as_str().to_owned());
@@ -104,9 +104,6 @@ async fn states(
     let rows = store.states(&filter).await.map_err(internal)?;
     let mut out = Vec::new();
     for r in rows {
-        if !origins.is_empty() && !origins.contains(&r.origin) {
-            continue;
-        }
         let Ok(state) = r.state.parse::<StateKind>() else {
             continue;
         };
