@@ -57,11 +57,17 @@ pub struct Snapshot<'a> {
 impl Snapshot<'_> {
     /// The version order of a branch.
     pub fn scheme(&self, branch: &str) -> Scheme {
-        self.schemes
-            .get(branch)
-            .copied()
-            .unwrap_or_else(|| Scheme::for_branch(branch))
+        scheme_for(self.schemes, branch)
     }
+}
+
+/// The version order of a branch: the configured one, else
+/// [`Scheme::for_branch`].
+pub fn scheme_for(schemes: &BTreeMap<String, Scheme>, branch: &str) -> Scheme {
+    schemes
+        .get(branch)
+        .copied()
+        .unwrap_or_else(|| Scheme::for_branch(branch))
 }
 
 /// Where package names resolve to.
@@ -71,13 +77,18 @@ struct PackageIndex<'a> {
     by_name: HashMap<&'a str, Vec<usize>>,
     /// (branch, origin) → package indexes (one per repo)
     by_branch_origin: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// origin → package indexes, ascending (every branch and repo; excluded
+    /// origins too, since decisions still apply to them)
+    by_origin: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> PackageIndex<'a> {
     fn new(packages: &'a [OriginPackage], rules: &MappingRules) -> Self {
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_branch_origin: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut by_origin: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, p) in packages.iter().enumerate() {
+            by_origin.entry(p.origin.as_str()).or_default().push(i);
             by_branch_origin
                 .entry((p.branch.as_str(), p.origin.as_str()))
                 .or_default()
@@ -97,6 +108,7 @@ impl<'a> PackageIndex<'a> {
             packages,
             by_name,
             by_branch_origin,
+            by_origin,
         }
     }
 
@@ -400,8 +412,11 @@ fn evaluate_unit(
     }
     let mut decisions_by_pkg: BTreeMap<usize, &Decision> = BTreeMap::new();
     for d in &unit.decisions {
-        for (pi, pkg) in index.packages.iter().enumerate() {
-            if pkg.origin != d.origin || d.branch.as_deref().is_some_and(|b| b != pkg.branch) {
+        for &pi in index.by_origin.get(d.origin.as_str()).into_iter().flatten() {
+            if d.branch
+                .as_deref()
+                .is_some_and(|b| b != index.packages[pi].branch)
+            {
                 continue;
             }
             // A branch-specific decision beats an all-branch one; among

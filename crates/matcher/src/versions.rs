@@ -88,8 +88,6 @@ fn strip_trailing_zeros(v: &str) -> Cow<'_, str> {
     }
 }
 
-const PRE_SUFFIXES: [&str; 9] = ["alpha", "beta", "pre", "rc", "cvs", "svn", "git", "hg", "p"];
-
 /// Rewrites an upstream version into apk's grammar, when that is possible
 /// without guessing:
 /// - surrounding whitespace, a leading `v`, and `+build` metadata are dropped;
@@ -137,7 +135,7 @@ fn rewrite_suffixes(s: &str) -> Option<String> {
     // An optional single letter (`1.0a`), kept when not a suffix start.
     while !rest.is_empty() {
         rest = rest.trim_start_matches(['-', '.', '_', '~']);
-        let Some(name) = PRE_SUFFIXES
+        let Some(name) = version::SUFFIXES
             .iter()
             .copied()
             .chain(["preview", "dev"])

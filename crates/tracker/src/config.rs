@@ -375,36 +375,38 @@ impl Resolver<'_> {
     /// One location, without globbing (directories, single files).
     fn one(&self, key: &str, s: &str) -> Result<Location, ConfigError> {
         let s = self.expand_vars(key, s)?;
+        self.resolve(key, s)
+    }
+
+    /// An expanded location: a URL, or a path that must exist.
+    fn resolve(&self, key: &str, s: String) -> Result<Location, ConfigError> {
         if is_url(&s) {
             return Ok(Location::Url(s));
         }
-        let p = Path::new(&s);
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.base.join(p)
-        };
+        let p = self.absolute(Path::new(&s));
         if !p.exists() {
             return Err(self.err(format!("{key}: {} does not exist", p.display())));
         }
         Ok(Location::Path(p))
     }
 
-    /// A location that may be a glob pattern.
-    fn many(&self, key: &str, s: &str) -> Result<Vec<Location>, ConfigError> {
-        let expanded = self.expand_vars(key, s)?;
-        if is_url(&expanded) {
-            return Ok(vec![Location::Url(expanded)]);
-        }
-        if !expanded.contains(['*', '?', '[']) {
-            return Ok(vec![self.one(key, &expanded)?]);
-        }
-        let p = Path::new(&expanded);
-        let pattern = if p.is_absolute() {
+    /// A path relative to the configuration file's directory made absolute.
+    fn absolute(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
             p.to_path_buf()
         } else {
             self.base.join(p)
-        };
+        }
+    }
+
+    /// A location that may be a glob pattern. Variables are expanded once:
+    /// a value that itself contains `${…}` is taken literally.
+    fn many(&self, key: &str, s: &str) -> Result<Vec<Location>, ConfigError> {
+        let expanded = self.expand_vars(key, s)?;
+        if is_url(&expanded) || !expanded.contains(['*', '?', '[']) {
+            return Ok(vec![self.resolve(key, expanded)?]);
+        }
+        let pattern = self.absolute(Path::new(&expanded));
         let pattern_text = pattern.to_string_lossy().into_owned();
         let paths = glob::glob(&pattern_text)
             .map_err(|e| self.err(format!("{key}: bad pattern {s:?}: {e}")))?;
@@ -761,6 +763,16 @@ nvd = ["nvd/nvdcve-1.1-*.json.gz"]
         );
         let e = Config::load(&cfg).unwrap_err().to_string();
         assert!(e.contains("SECFIXES_TEST_UNSET_VAR_XYZ is not set"), "{e}");
+        // Expanded once: a default that yields `${` is taken literally (a
+        // second expansion called it unterminated).
+        write(d.path(), "${odd/kev.json", "{}");
+        let cfg = write(
+            d.path(),
+            "g.toml",
+            "[distribution]\nname = \"a\"\n[feeds]\nkev = [\"${SECFIXES_TEST_UNSET_VAR_XYZ:-${odd}/kev.json\"]\n",
+        );
+        let c = Config::load(&cfg).unwrap();
+        assert_eq!(c.feeds.len(), 1);
     }
 
     #[test]

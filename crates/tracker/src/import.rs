@@ -109,6 +109,11 @@ pub fn prepare(spec: &SourceSpec, fetched: &Fetched, now: i64) -> Result<Prepare
     if !skipped.is_empty() {
         extra.insert("errors".into(), json!(skipped));
     }
+    // The stat fingerprint, so that the next check of an untouched file
+    // needs no hashing.
+    if let Some(stat) = &fetched.stat {
+        extra.insert("stat".into(), json!(stat));
+    }
     let records = payload.len() as i64;
     Ok(Prepared {
         import: Import {

@@ -232,13 +232,7 @@ pub async fn run_scoped(
     now: i64,
 ) -> Result<MatchReport, TrackerError> {
     let rules = &inputs.rules;
-    let scheme_of = |b: &str| {
-        inputs
-            .schemes
-            .get(b)
-            .copied()
-            .unwrap_or_else(|| Scheme::for_branch(b))
-    };
+    let scheme_of = |b: &str| secfixes_matcher::engine::scheme_for(&inputs.schemes, b);
     let fp = fingerprint(store, &inputs.fingerprint_text()).await?;
     let last = if force {
         None

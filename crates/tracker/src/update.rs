@@ -148,7 +148,7 @@ fn previous_of(record: Option<&SourceRecord>) -> Previous {
 
 enum Work {
     Unchanged,
-    Ready(Box<Prepared>, Option<String>),
+    Ready(Box<Prepared>),
 }
 
 /// Checks and imports the given sources; returns one result per source.
@@ -221,7 +221,7 @@ async fn import_sources_forcing(
                             Ok(Freshness::Unchanged) => Ok(Work::Unchanged),
                             Ok(Freshness::Changed(fetched)) => {
                                 import::prepare(&spec, &fetched, now())
-                                    .map(|p| Work::Ready(Box::new(p), fetched.stat.clone()))
+                                    .map(|p| Work::Ready(Box::new(p)))
                                     .map_err(|e| e.to_string())
                             }
                         };
@@ -247,21 +247,12 @@ async fn import_sources_forcing(
                 Changes::default(),
             ),
             Ok(Work::Unchanged) => (SourceStatus::Unchanged, Vec::new(), Changes::default()),
-            Ok(Work::Ready(prepared, stat)) => {
+            Ok(Work::Ready(prepared)) => {
                 let Prepared {
-                    mut import,
+                    import,
                     skipped,
                     skipped_count,
                 } = *prepared;
-                // Remember the stat fingerprint, so the next check of an
-                // untouched file needs no hashing.
-                if let Some(stat) = stat {
-                    let mut summary: serde_json::Value =
-                        serde_json::from_str(&import.source.summary)
-                            .unwrap_or_else(|_| serde_json::json!({}));
-                    summary["stat"] = serde_json::Value::String(stat);
-                    import.source.summary = summary.to_string();
-                }
                 let records = import.payload.len() as u64;
                 let kind = spec.kind;
                 match store.import(import).await {
