@@ -9,7 +9,7 @@ use rsa::RsaPrivateKey;
 use secfixes_apk::annotate::{
     IndexData, SignAlgorithm, SigningKey, annotate, index_entries, summarize_index,
 };
-use secfixes_apk::index::{IndexFile, Keyring, Limits, Trust, parse_packages};
+use secfixes_apk::index::{IndexArchive, IndexFile, Keyring, Limits, Trust, parse_packages};
 use secfixes_apk::secdb::Secdb;
 use secfixes_apk::version::Scheme;
 
@@ -107,6 +107,33 @@ fn the_streaming_summary_agrees_with_the_full_reader_on_every_real_index() {
             .to_string()
             .contains("more than 100000 bytes")
     );
+}
+
+#[test]
+fn both_readers_count_an_unsigned_index_against_the_limit_once() {
+    // The streaming reader counted an unsigned index's first member twice,
+    // refusing at half the limit the full reader applies.
+    let rel = "apkindex/v3.17/main/x86_64/Paper-Dragon+docker-sh.b12c5ef2/APKINDEX.tar.gz";
+    let bytes = std::fs::read(secfixes_testdata::path(rel)).unwrap();
+    let signed = IndexArchive::parse(&bytes, &Trust::AllowUntrusted, &Limits::default()).unwrap();
+    let unsigned = &bytes[signed.signed_offset..];
+    let size = signed.tar().len() as u64;
+    let exact = Limits {
+        max_decompressed: size,
+        ..Limits::default()
+    };
+    let full = IndexArchive::parse(unsigned, &Trust::AllowUntrusted, &exact).unwrap();
+    let s = summarize_index(unsigned, &Trust::AllowUntrusted, &exact).unwrap();
+    assert_eq!(s.signature, full.signature);
+    assert!(s.len() > 1000, "{}", s.len());
+    let short = Limits {
+        max_decompressed: size - 1,
+        ..Limits::default()
+    };
+    let a = IndexArchive::parse(unsigned, &Trust::AllowUntrusted, &short).unwrap_err();
+    let b = summarize_index(unsigned, &Trust::AllowUntrusted, &short).unwrap_err();
+    assert!(a.to_string().contains("more than"), "{a}");
+    assert!(b.to_string().contains("more than"), "{b}");
 }
 
 #[test]

@@ -22,7 +22,8 @@ use flate2::bufread::{GzDecoder, MultiGzDecoder};
 
 use super::tarball::{self, BLOCK, Header};
 use super::{IndexEntry, SECFIXES_ENTRY};
-use crate::index::signature::{self, Signature, SignatureInfo, Untrusted, Verdict};
+use crate::index::archive::{check_gzip, check_signatures, read_first_member, unsigned};
+use crate::index::signature::SignatureInfo;
 use crate::index::{IndexError, Limits, Trust};
 use crate::stanza::StanzaError;
 
@@ -85,76 +86,29 @@ pub fn summarize_index(
     trust: &Trust<'_>,
     limits: &Limits,
 ) -> Result<IndexSummary, IndexError> {
-    match bytes {
-        [] => return Err(IndexError::Empty),
-        [0x1f, 0x8b, ..] => {}
-        _ => {
-            return Err(IndexError::NotGzip {
-                start: bytes.get(..4).unwrap_or(bytes).to_vec(),
-            });
-        }
-    }
+    check_gzip(bytes)?;
     // Member 1: the signatures (or, unsigned, the start of the data).
     let mut first = GzDecoder::new(bytes);
-    let mut member1 = Vec::new();
-    (&mut first)
-        .take(limits.max_decompressed.saturating_add(1))
-        .read_to_end(&mut member1)
-        .map_err(|source| IndexError::Gzip {
-            part: "first gzip member",
-            source,
-        })?;
-    if member1.len() as u64 > limits.max_decompressed {
-        return Err(IndexError::TooLarge {
-            part: "first gzip member",
-            limit: limits.max_decompressed,
-        });
-    }
+    let mut member1 = read_first_member(&mut first, limits)?;
     let rest: &[u8] = first.into_inner();
     let first_entries = tarball::entries(&member1, "first gzip member")?;
     let is_signature = first_entries
         .first()
         .is_some_and(|e| e.header.name.starts_with(".SIGN."));
 
-    let budget = limits.max_decompressed.saturating_sub(member1.len() as u64);
-    let (signature, data): (SignatureInfo, Box<dyn Read + '_>) = if is_signature {
-        let mut signatures = Vec::with_capacity(first_entries.len());
-        for e in &first_entries {
+    // The decompression limit covers the whole tar stream, as in
+    // `IndexArchive`: the signature member, or the unsigned data from its
+    // first byte (which passes through the budget below).
+    let (signature, data, budget): (SignatureInfo, Box<dyn Read + '_>, u64) = if is_signature {
+        let entries = first_entries.iter().map(|e| {
             let content = member1.get(e.data.clone()).unwrap_or_default().to_vec();
-            let name = &e.header.name;
-            signatures.push(
-                Signature::from_entry(name, content)
-                    .ok_or_else(|| IndexError::NotSignature { name: name.clone() })?,
-            );
-        }
-        if rest.is_empty() {
-            return Err(IndexError::NoIndexData);
-        }
-        let verdict = match trust {
-            Trust::AllowUntrusted => Verdict::Untrusted {
-                reason: Untrusted::NotChecked,
-            },
-            Trust::Keys(keys) | Trust::KeysOrUntrusted(keys) => {
-                signature::verify(&signatures, rest, keys)
-            }
-        };
-        if let (Trust::Keys(_), Verdict::Untrusted { reason }) = (trust, &verdict) {
-            return Err(IndexError::Untrusted(reason.clone()));
-        }
-        (
-            SignatureInfo {
-                signatures,
-                verdict,
-            },
-            Box::new(MultiGzDecoder::new(rest)),
-        )
+            (e.header.name.clone(), content)
+        });
+        let signature = check_signatures(entries, rest, trust)?;
+        let budget = limits.max_decompressed - member1.len() as u64;
+        (signature, Box::new(MultiGzDecoder::new(rest)), budget)
     } else {
-        let verdict = Verdict::Untrusted {
-            reason: Untrusted::Unsigned,
-        };
-        if matches!(trust, Trust::Keys(_)) {
-            return Err(IndexError::Untrusted(Untrusted::Unsigned));
-        }
+        let signature = unsigned(trust)?;
         let head = io::Cursor::new(std::mem::take(&mut member1));
         let tail: Box<dyn Read + '_> = if rest.is_empty() {
             Box::new(io::empty())
@@ -162,11 +116,9 @@ pub fn summarize_index(
             Box::new(MultiGzDecoder::new(rest))
         };
         (
-            SignatureInfo {
-                signatures: Vec::new(),
-                verdict,
-            },
+            signature,
             Box::new(head.chain(tail)),
+            limits.max_decompressed,
         )
     };
     let mut data = Budget {
@@ -509,6 +461,7 @@ impl Scanner {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::index::signature::{Untrusted, Verdict};
     use proptest::prelude::*;
 
     /// (name, version, origin, line) of every package.

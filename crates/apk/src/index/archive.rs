@@ -113,23 +113,11 @@ impl IndexArchive {
     /// Opens an `APKINDEX.tar.gz`, checks its signature according to
     /// `trust`, and extracts `DESCRIPTION` and `APKINDEX`.
     pub fn parse(bytes: &[u8], trust: &Trust<'_>, limits: &Limits) -> Result<Self, IndexError> {
-        match bytes {
-            [] => return Err(IndexError::Empty),
-            [a, b, ..] if [*a, *b] == GZIP_MAGIC => {}
-            _ => {
-                let start = bytes.get(..4).unwrap_or(bytes).to_vec();
-                return Err(IndexError::NotGzip { start });
-            }
-        }
+        check_gzip(bytes)?;
 
         // Member 1, split off at the byte level.
         let mut first = GzDecoder::new(bytes);
-        let member1 = read_bounded(
-            &mut first,
-            limits.max_decompressed,
-            "first gzip member",
-            4096,
-        )?;
+        let member1 = read_first_member(&mut first, limits)?;
         let rest: &[u8] = first.into_inner();
         let member1_len = bytes.len() - rest.len();
 
@@ -139,27 +127,11 @@ impl IndexArchive {
             .is_some_and(|f| f.name.starts_with(".SIGN."));
 
         let (signature, signed_offset, data) = if is_signature_member {
-            let mut signatures = Vec::with_capacity(first_entries.len());
-            for f in first_entries {
-                let bytes = member1[f.range].to_vec();
-                let name = f.name;
-                let sig =
-                    Signature::from_entry(&name, bytes).ok_or(IndexError::NotSignature { name })?;
-                signatures.push(sig);
-            }
-            if rest.is_empty() {
-                return Err(IndexError::NoIndexData);
-            }
-            let verdict = match trust {
-                Trust::AllowUntrusted => Verdict::Untrusted {
-                    reason: Untrusted::NotChecked,
-                },
-                Trust::Keys(keys) | Trust::KeysOrUntrusted(keys) => {
-                    signature::verify(&signatures, rest, keys)
-                }
-            };
-            // Refuse before decompressing anything else.
-            refuse_unless_allowed(trust, &verdict)?;
+            let entries = first_entries
+                .into_iter()
+                .map(|f| (f.name, member1[f.range].to_vec()));
+            // Refused, when it must be, before anything else is inflated.
+            let signature = check_signatures(entries, rest, trust)?;
             let budget = limits.max_decompressed - member1.len() as u64;
             let data = read_bounded(
                 MultiGzDecoder::new(rest),
@@ -167,20 +139,10 @@ impl IndexArchive {
                 "index",
                 rest.len().saturating_mul(4),
             )?;
-            (
-                SignatureInfo {
-                    signatures,
-                    verdict,
-                },
-                member1_len,
-                data,
-            )
+            (signature, member1_len, data)
         } else {
             // An unsigned index: every member is index data.
-            let verdict = Verdict::Untrusted {
-                reason: Untrusted::Unsigned,
-            };
-            refuse_unless_allowed(trust, &verdict)?;
+            let signature = unsigned(trust)?;
             let mut data = member1;
             if !rest.is_empty() {
                 let budget = limits.max_decompressed - data.len() as u64;
@@ -191,14 +153,7 @@ impl IndexArchive {
                     rest.len().saturating_mul(4),
                 )?);
             }
-            (
-                SignatureInfo {
-                    signatures: Vec::new(),
-                    verdict,
-                },
-                0,
-                data,
-            )
+            (signature, 0, data)
         };
 
         let mut description = None;
@@ -245,6 +200,68 @@ impl IndexArchive {
     pub fn tar(&self) -> &[u8] {
         &self.data
     }
+}
+
+/// Refuses what is not gzip (an empty input has its own error).
+pub(crate) fn check_gzip(bytes: &[u8]) -> Result<(), IndexError> {
+    match bytes {
+        [] => Err(IndexError::Empty),
+        [a, b, ..] if [*a, *b] == GZIP_MAGIC => Ok(()),
+        _ => Err(IndexError::NotGzip {
+            start: bytes.get(..4).unwrap_or(bytes).to_vec(),
+        }),
+    }
+}
+
+/// Inflates the first gzip member within the decompression limit.
+pub(crate) fn read_first_member(
+    first: &mut GzDecoder<&[u8]>,
+    limits: &Limits,
+) -> Result<Vec<u8>, IndexError> {
+    read_bounded(first, limits.max_decompressed, "first gzip member", 4096)
+}
+
+/// The signatures of a signature member (`entries`: tar name and bytes)
+/// checked over the compressed `rest` as `trust` asks; an untrusted verdict
+/// is an error unless the caller allows untrusted input.
+pub(crate) fn check_signatures(
+    entries: impl Iterator<Item = (String, Vec<u8>)>,
+    rest: &[u8],
+    trust: &Trust<'_>,
+) -> Result<SignatureInfo, IndexError> {
+    let mut signatures = Vec::new();
+    for (name, bytes) in entries {
+        let sig = Signature::from_entry(&name, bytes).ok_or(IndexError::NotSignature { name })?;
+        signatures.push(sig);
+    }
+    if rest.is_empty() {
+        return Err(IndexError::NoIndexData);
+    }
+    let verdict = match trust {
+        Trust::AllowUntrusted => Verdict::Untrusted {
+            reason: Untrusted::NotChecked,
+        },
+        Trust::Keys(keys) | Trust::KeysOrUntrusted(keys) => {
+            signature::verify(&signatures, rest, keys)
+        }
+    };
+    refuse_unless_allowed(trust, &verdict)?;
+    Ok(SignatureInfo {
+        signatures,
+        verdict,
+    })
+}
+
+/// The signature information of an unsigned index, or the refusal.
+pub(crate) fn unsigned(trust: &Trust<'_>) -> Result<SignatureInfo, IndexError> {
+    let verdict = Verdict::Untrusted {
+        reason: Untrusted::Unsigned,
+    };
+    refuse_unless_allowed(trust, &verdict)?;
+    Ok(SignatureInfo {
+        signatures: Vec::new(),
+        verdict,
+    })
 }
 
 /// Turns an untrusted verdict into an error when the caller requires trust.
