@@ -205,10 +205,10 @@ pub fn annotate(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::read::{fast_index_entries, slow_index_entries};
+    use super::sign::test_key;
     use super::*;
     use crate::index::{IndexArchive, Keyring};
     use proptest::prelude::*;
-    use rsa::RsaPrivateKey;
     use secfixes_model::VulnId;
 
     const SECDB: &str = r#"{"apkurl":"a","archs":["x86_64"],"reponame":"main","urlprefix":"u","distroversion":"v3.14",
@@ -345,14 +345,6 @@ mod tests {
         let ok =
             SecfixesIndex::parse(b"v:1\nz:later\n\no:a\nV:1\ny:x\nf:1 CVE-2020-0001\n").unwrap();
         assert_eq!(ok.records[0].fixes[0].ids[0].as_str(), "CVE-2020-0001");
-    }
-
-    fn test_key() -> SigningKey {
-        use rand_chacha::ChaCha8Rng;
-        use rand_chacha::rand_core::SeedableRng;
-        // A throw-away key for tests only (1024 bits: fast to generate).
-        let k = RsaPrivateKey::new(&mut ChaCha8Rng::seed_from_u64(7), 1024).unwrap();
-        SigningKey::new("test@example.org-1.rsa.pub", k).unwrap()
     }
 
     #[test]

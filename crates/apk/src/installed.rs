@@ -308,10 +308,6 @@ impl InstalledDb {
     }
 }
 
-fn misplaced(f: &Field<'_>, what: &str) -> StanzaError {
-    StanzaError::invalid(f, what)
-}
-
 fn parse_record(fields: &[Field<'_>], start: usize) -> Result<InstalledPackage, StanzaError> {
     let mut b = PackageBuilder::new();
     let mut tags = Vec::new();
@@ -319,58 +315,57 @@ fn parse_record(fields: &[Field<'_>], start: usize) -> Result<InstalledPackage, 
     let mut replaces_priority = None;
     let mut repository_tag = None;
     let mut flags = None;
+    // `a:`/`Z:` belong to the last `R:` of the last `F:`; a new `F:` starts
+    // with no file, so they are refused there.
     let mut directories: Vec<Directory> = Vec::new();
-    // Whether the last file field opened a file of the current directory,
-    // so that `a:`/`Z:` after a new `F:` are refused.
-    let mut file_open = false;
 
     for f in fields {
         match f.letter {
             'F' => {
                 if !b.has_name() {
-                    return Err(misplaced(f, "F: before P: (apk: FDB format error)"));
+                    return Err(StanzaError::invalid(
+                        f,
+                        "F: before P: (apk: FDB format error)",
+                    ));
                 }
                 directories.push(Directory {
                     path: f.value.to_owned(),
                     acl: None,
                     files: Vec::new(),
                 });
-                file_open = false;
             }
             'M' => {
                 let dir = directories
                     .last_mut()
-                    .ok_or_else(|| misplaced(f, "M: without a preceding F:"))?;
+                    .ok_or_else(|| StanzaError::invalid(f, "M: without a preceding F:"))?;
                 if dir.acl.is_some() {
-                    return Err(misplaced(f, "second M: for the same F:"));
+                    return Err(StanzaError::invalid(f, "second M: for the same F:"));
                 }
                 dir.acl = Some(Acl::parse(f)?);
             }
             'R' => {
                 let dir = directories
                     .last_mut()
-                    .ok_or_else(|| misplaced(f, "R: without a preceding F:"))?;
+                    .ok_or_else(|| StanzaError::invalid(f, "R: without a preceding F:"))?;
                 dir.files.push(InstalledFile {
                     name: f.value.to_owned(),
                     acl: None,
                     checksum: None,
                 });
-                file_open = true;
             }
             'a' | 'Z' => {
                 let file = directories
                     .last_mut()
                     .and_then(|d| d.files.last_mut())
-                    .filter(|_| file_open)
-                    .ok_or_else(|| misplaced(f, "no preceding R: in this F:"))?;
+                    .ok_or_else(|| StanzaError::invalid(f, "no preceding R: in this F:"))?;
                 if f.letter == 'a' {
                     if file.acl.is_some() {
-                        return Err(misplaced(f, "second a: for the same R:"));
+                        return Err(StanzaError::invalid(f, "second a: for the same R:"));
                     }
                     file.acl = Some(Acl::parse(f)?);
                 } else {
                     if file.checksum.is_some() {
-                        return Err(misplaced(f, "second Z: for the same R:"));
+                        return Err(StanzaError::invalid(f, "second Z: for the same R:"));
                     }
                     file.checksum =
                         Some(Checksum::parse(f.value).map_err(|e| StanzaError::invalid(f, e))?);

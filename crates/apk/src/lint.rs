@@ -44,9 +44,9 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::secfixes::{
-    self, BlockLine, Entry, Item, LineKind, SecfixesBlock, TokenKind, split_comment, tokens,
+    self, BlockLine, Entry, FixedIn, Item, LineKind, SecfixesBlock, TokenKind, split_comment,
+    tokens,
 };
-use crate::version::Version;
 use secfixes_model::VulnId;
 
 /// How bad a finding is.
@@ -443,11 +443,9 @@ fn abuild_key(t: &str) -> bool {
 
 fn check_key(sink: &mut Sink<'_>, entry: &Entry) {
     let key = entry.version.as_str();
-    if key == "0" {
-        return;
-    }
-    match Version::parse(key) {
-        Err(e) => sink.push(
+    match entry.fixed_in() {
+        FixedIn::NotAffected => {}
+        FixedIn::InvalidKey { error: e, .. } => sink.push(
             entry.line,
             Some(entry.column + e.column() - 1),
             Code::InvalidVersionKey,
@@ -456,13 +454,13 @@ fn check_key(sink: &mut Sink<'_>, entry: &Entry) {
                 e.reason
             ),
         ),
-        Ok(v) if v.revision().is_none() => sink.push(
+        FixedIn::Version(v) if v.revision().is_none() => sink.push(
             entry.line,
             Some(entry.column),
             Code::VersionWithoutRevision,
             format!("version key {key:?} has no `-rN` revision (did you mean \"{key}-r0\"?)"),
         ),
-        Ok(_) => {}
+        FixedIn::Version(_) => {}
     }
 }
 

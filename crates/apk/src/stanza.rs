@@ -296,9 +296,7 @@ impl<'a> Parser<'a> {
                 Ok(None) => return Some(Ok(fields[0].line)),
                 Err(e) => {
                     // A bad line taints its record: skip the rest of it.
-                    if self.input.get(self.pos..).is_some_and(|r| !r.is_empty()) {
-                        self.skip_record();
-                    }
+                    self.skip_record();
                     fields.clear();
                     return Some(Err(e));
                 }

@@ -182,18 +182,21 @@ pub fn write_signed_index(
     Ok(out)
 }
 
+/// A throw-away key for tests only (1024 bits: fast to generate), the
+/// same on every call.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn test_key() -> SigningKey {
+    use rand_chacha::ChaCha8Rng;
+    use rand_chacha::rand_core::SeedableRng;
+    let k = RsaPrivateKey::new(&mut ChaCha8Rng::seed_from_u64(7), 1024).unwrap();
+    SigningKey::new("test@example.org-1.rsa.pub", k).unwrap()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    fn test_key() -> SigningKey {
-        use rand_chacha::ChaCha8Rng;
-        use rand_chacha::rand_core::SeedableRng;
-        // A throw-away key for tests only (1024 bits: fast to generate).
-        let k = RsaPrivateKey::new(&mut ChaCha8Rng::seed_from_u64(7), 1024).unwrap();
-        SigningKey::new("test@example.org-1.rsa.pub", k).unwrap()
-    }
 
     #[test]
     fn key_names_and_pems() {

@@ -89,7 +89,7 @@ impl Scheme {
     pub fn check(self, s: &str) -> Result<(), InvalidVersion> {
         match self {
             Self::Apk2 => v2::check(s),
-            Self::Apk3 => v3::Version::parse(s).map(drop),
+            Self::Apk3 => v3::check(s),
         }
     }
 

@@ -400,6 +400,13 @@ pub fn validate(s: &str) -> bool {
     Lexer::new(s).finish().is_ok()
 }
 
+/// Like [`validate`], saying where and why `s` is invalid.
+pub fn check(s: &str) -> Result<(), InvalidVersion> {
+    Lexer::new(s)
+        .finish()
+        .map_err(|(at, fail)| invalid(s, at, fail))
+}
+
 /// Compares two version strings exactly as apk-tools 3 `apk_version_compare`
 /// does, invalid versions included (see the module docs): never panics,
 /// never allocates.
@@ -439,10 +446,7 @@ impl Version {
     /// Parses a version; fails exactly when apk-tools 3 `apk_version_validate`
     /// does, saying where and why.
     pub fn parse(s: &str) -> Result<Self, InvalidVersion> {
-        match Lexer::new(s).finish() {
-            Ok(()) => Ok(Self(s.to_owned())),
-            Err((at, fail)) => Err(invalid(s, at, fail)),
-        }
+        check(s).map(|()| Self(s.to_owned()))
     }
 
     /// The version text, as given.
