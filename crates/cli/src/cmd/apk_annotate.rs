@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use secfixes_apk::annotate::{SignAlgorithm, SigningKey, annotate};
-use secfixes_apk::index::{Keyring, Trust};
+use secfixes_apk::index::Keyring;
 use secfixes_apk::secdb::Secdb;
 use secfixes_apk::version::Scheme;
 
@@ -114,11 +114,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         SignAlg::Rsa256 => SignAlgorithm::RsaSha256,
     };
     let keys = args.keys.as_deref().map(Keyring::from_dir).transpose()?;
-    let trust = match (&keys, args.allow_untrusted) {
-        (Some(k), false) => Trust::Keys(k),
-        (Some(k), true) => Trust::KeysOrUntrusted(k),
-        (None, _) => Trust::AllowUntrusted,
-    };
+    // clap requires one of --keys and --allow-untrusted.
+    let trust = super::index_trust(keys.as_ref(), args.allow_untrusted)
+        .context("give --keys DIR or --allow-untrusted")?;
     let input = std::fs::read(&args.index)
         .with_context(|| format!("cannot read {}", args.index.display()))?;
     let refs: Vec<&Secdb> = secdbs.iter().collect();

@@ -117,11 +117,9 @@ fn print_quietly(
 
 fn show(args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let keys = args.keys.as_deref().map(load_keys).transpose()?;
-    let trust = match (&keys, args.allow_untrusted) {
-        (Some(k), false) => Trust::Keys(k),
-        (Some(k), true) => Trust::KeysOrUntrusted(k),
-        (None, _) => Trust::AllowUntrusted,
-    };
+    // clap requires one of --keys and --allow-untrusted.
+    let trust = super::index_trust(keys.as_ref(), args.allow_untrusted)
+        .context("give --keys DIR or --allow-untrusted")?;
     let index = read_index(&args.file, &trust).with_context(|| args.file.display().to_string())?;
     if args.json {
         #[derive(serde::Serialize)]

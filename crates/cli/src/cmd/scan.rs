@@ -313,17 +313,14 @@ fn trust(
     allow_untrusted: bool,
     no_index: bool,
 ) -> anyhow::Result<Trust<'_>> {
-    Ok(match (keys, allow_untrusted) {
-        (Some(k), false) => Trust::Keys(k),
-        (Some(k), true) => Trust::KeysOrUntrusted(k),
-        (None, true) => Trust::AllowUntrusted,
-        (None, false) if no_index => Trust::AllowUntrusted,
-        (None, false) => {
-            bail!(
-                "no keys to verify the indexes with: give --keys DIR (or --allow-untrusted, or --no-index)"
-            )
-        }
-    })
+    match super::index_trust(keys, allow_untrusted) {
+        Some(trust) => Ok(trust),
+        // No index is read: nothing to trust.
+        None if no_index => Ok(Trust::AllowUntrusted),
+        None => bail!(
+            "no keys to verify the indexes with: give --keys DIR (or --allow-untrusted, or --no-index)"
+        ),
+    }
 }
 
 /// The tracker's states of the installed origins (`--server`).

@@ -96,8 +96,7 @@ impl Fetcher {
                     file.display()
                 );
             }
-            return fs::read(&file)
-                .with_context(|| format!("cannot read the cached copy {}", file.display()));
+            return read_cached(&file);
         }
         let meta: Meta = if cached {
             fs::read(&meta_file)
@@ -123,15 +122,13 @@ impl Fetcher {
                     "{location}: cannot refresh ({e}); using the cached copy from {}",
                     age(&file)
                 ));
-                return fs::read(&file)
-                    .with_context(|| format!("cannot read the cached copy {}", file.display()));
+                return read_cached(&file);
             }
             Err(e) => bail!("{location}: {e}"),
         };
         let status = response.status().as_u16();
         if status == 304 && cached {
-            return fs::read(&file)
-                .with_context(|| format!("cannot read the cached copy {}", file.display()));
+            return read_cached(&file);
         }
         if status != 200 {
             bail!("{location}: HTTP status {status}");
@@ -148,14 +145,7 @@ impl Fetcher {
             etag: header("etag"),
             last_modified: header("last-modified"),
         };
-        let mut body = Vec::new();
-        response
-            .into_body()
-            .with_config()
-            .limit(MAX_DOWNLOAD)
-            .reader()
-            .read_to_end(&mut body)
-            .with_context(|| format!("{location}: reading the response"))?;
+        let body = read_body(response, location)?;
         store(&file, &meta_file, &body, &meta)?;
         Ok(body)
     }
@@ -175,16 +165,25 @@ impl Fetcher {
         if status != 200 {
             bail!("{url}: HTTP status {status}");
         }
-        let mut body = Vec::new();
-        response
-            .into_body()
-            .with_config()
-            .limit(MAX_DOWNLOAD)
-            .reader()
-            .read_to_end(&mut body)
-            .with_context(|| format!("{url}: reading the response"))?;
-        Ok(body)
+        read_body(response, url)
     }
+}
+
+fn read_cached(file: &Path) -> anyhow::Result<Vec<u8>> {
+    fs::read(file).with_context(|| format!("cannot read the cached copy {}", file.display()))
+}
+
+/// The body of a response, at most [`MAX_DOWNLOAD`] bytes.
+fn read_body(response: ureq::http::Response<ureq::Body>, url: &str) -> anyhow::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    response
+        .into_body()
+        .with_config()
+        .limit(MAX_DOWNLOAD)
+        .reader()
+        .read_to_end(&mut body)
+        .with_context(|| format!("{url}: reading the response"))?;
+    Ok(body)
 }
 
 /// The cache file of a URL and its metadata file.
