@@ -22,12 +22,13 @@
 //! and the collection of schema warnings.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 use jiff::Timestamp;
 
+use crate::error::io_error;
 use crate::{Error, Mode, RecordError, Summary};
 
 /// The largest member read into memory: 64 MiB.
@@ -189,13 +190,6 @@ pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>, Error> {
 fn is_gz_name(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
-}
-
-pub(crate) fn io_error(path: &Path, source: io::Error) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 fn format_error(source_name: &str, message: impl Into<String>) -> Error {
@@ -377,32 +371,11 @@ pub(crate) fn base_name(name: &str) -> &str {
 
 /// Parses an RFC 3339-like timestamp. A time without a zone is UTC (the CVE
 /// 5 schema says "GMT assumed"); a date alone is midnight UTC; `+0000`
-/// (without the colon, as EPSS writes it) is accepted.
+/// (without the colon, as EPSS writes it) is accepted, as jiff's parser
+/// takes the offset's colon as optional. The same rules as NVD's times.
 pub(crate) fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
     let s = s.trim();
-    if let Ok(ts) = s.parse::<Timestamp>() {
-        return Ok(ts);
-    }
-    // `…+0000` / `…-0530`: insert the colon RFC 3339 wants. The checks are
-    // on bytes, so the split below falls on an ASCII character.
-    let b = s.as_bytes();
-    if b.len() > 5 {
-        let at = b.len() - 5;
-        let sign = b[at];
-        if (sign == b'+' || sign == b'-')
-            && b[at + 1..].iter().all(u8::is_ascii_digit)
-            && s[..at].contains('T')
-            && let Ok(ts) = format!("{}:{}", &s[..at + 3], &s[at + 3..]).parse::<Timestamp>()
-        {
-            return Ok(ts);
-        }
-    }
-    if let Ok(dt) = s.parse::<jiff::civil::DateTime>()
-        && let Ok(z) = dt.to_zoned(jiff::tz::TimeZone::UTC)
-    {
-        return Ok(z.timestamp());
-    }
-    Err(format!("not a timestamp: {s:?}"))
+    crate::nvd::common::parse_time(s).map_err(|_| format!("not a timestamp: {s:?}"))
 }
 
 /// Formats a `serde_path_to_error` path as this crate's JSON-pointer-like

@@ -60,13 +60,11 @@ pub fn read_path(
     let accept = |name: &str| is_record_name(archive::base_name(name));
     let walk = archive::for_each_member(path, &accept, &mut |member| {
         let parsed = parse_record(member.data, member.source_name);
-        match parsed {
-            Ok(vuln) => {
-                summary.records += 1;
-                sink(Item::Vulnerability(Box::new(vuln)))
-            }
-            Err(err) => summary.bad_record(opts.mode, err),
-        }
+        summary.deliver(
+            opts.mode,
+            parsed.map(|v| Item::Vulnerability(Box::new(v))),
+            sink,
+        )
     })?;
     if InputKind::of(path)? != InputKind::File {
         summary

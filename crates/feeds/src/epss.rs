@@ -217,13 +217,11 @@ pub fn read(
                 },
             ))
         })();
-        match outcome {
-            Ok((id, epss)) => {
-                summary.records += 1;
-                sink(Item::Epss(id, epss))?;
-            }
-            Err(err) => summary.bad_record(opts.mode, err)?,
-        }
+        summary.deliver(
+            opts.mode,
+            outcome.map(|(id, epss)| Item::Epss(id, epss)),
+            sink,
+        )?;
     }
     Ok(summary)
 }

@@ -112,6 +112,23 @@ impl Summary {
         }
     }
 
+    /// Counts a record and hands it to `sink`, or handles the bad record
+    /// as `mode` says.
+    pub(crate) fn deliver(
+        &mut self,
+        mode: Mode,
+        outcome: Result<crate::Item, RecordError>,
+        sink: &mut dyn FnMut(crate::Item) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        match outcome {
+            Ok(item) => {
+                self.records += 1;
+                sink(item)
+            }
+            Err(err) => self.bad_record(mode, err),
+        }
+    }
+
     /// Adds another summary to this one (several files of one input).
     pub fn merge(&mut self, other: Self) {
         self.records += other.records;
@@ -119,5 +136,13 @@ impl Summary {
         let room = Self::MAX_ERRORS.saturating_sub(self.errors.len());
         self.errors.extend(other.errors.into_iter().take(room));
         self.notes.extend(other.notes);
+    }
+}
+
+/// An I/O error on `path`.
+pub(crate) fn io_error(path: &std::path::Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
     }
 }

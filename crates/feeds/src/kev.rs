@@ -213,16 +213,12 @@ impl State {
         summary: &mut Summary,
         sink: &mut dyn FnMut(Item) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        match outcome {
-            Ok((id, entry)) => {
-                if !self.seen.insert(id.clone()) {
-                    self.duplicates.push(id.to_string());
-                }
-                summary.records += 1;
-                sink(Item::Kev(id, entry))
-            }
-            Err(err) => summary.bad_record(mode, err),
+        if let Ok((id, _)) = &outcome
+            && !self.seen.insert(id.clone())
+        {
+            self.duplicates.push(id.to_string());
         }
+        summary.deliver(mode, outcome.map(|(id, entry)| Item::Kev(id, entry)), sink)
     }
 
     fn finish(self, summary: &mut Summary) {

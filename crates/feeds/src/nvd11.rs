@@ -36,7 +36,7 @@ use secfixes_model::{
 use serde::Deserialize;
 
 use crate::nvd::common::{
-    FieldError, REJECT_MARK, check_score, cvss_version, deserialize_operator, parse_cve_id,
+    FieldError, check_score, cvss_version, deserialize_operator, marked_rejected, parse_cve_id,
     parse_opt_time, parse_record, push_cwe,
 };
 use crate::nvd::{input, stream};
@@ -119,16 +119,10 @@ fn read_stream<R: Read>(
     on_io: &dyn Fn(std::io::Error) -> Error,
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
-    let mut on_element = |index: u64, raw: Box<serde_json::value::RawValue>| match parse_item(
-        raw.get(),
-        source_name,
-        index,
-    ) {
-        Ok(v) => {
-            summary.records += 1;
-            sink(Item::Vulnerability(Box::new(v)))
-        }
-        Err(e) => summary.bad_record(opts.mode, e),
+    let mut on_element = |index: u64, raw: Box<serde_json::value::RawValue>| {
+        let outcome =
+            parse_item(raw.get(), source_name, index).map(|v| Item::Vulnerability(Box::new(v)));
+        summary.deliver(opts.mode, outcome, sink)
     };
     let doc = stream::stream_object(reader, source_name, "CVE_Items", &mut on_element, on_io)?;
     if !doc.array_seen {
@@ -362,10 +356,7 @@ fn convert(raw: RawItem) -> Result<Vulnerability, FieldError> {
             value: d.value,
         })
         .collect();
-    if v.descriptions
-        .iter()
-        .any(|d| d.value.trim_start().starts_with(REJECT_MARK))
-    {
+    if marked_rejected(&v.descriptions) {
         v.status = RecordStatus::Rejected;
     }
 

@@ -44,7 +44,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::nvd::common::{
-    FieldError, REJECT_MARK, check_score, cvss_version, deserialize_operator, parse_cve_id,
+    FieldError, check_score, cvss_version, deserialize_operator, marked_rejected, parse_cve_id,
     parse_date, parse_opt_time, parse_record, push_cwe,
 };
 use crate::nvd::input::{self, Compression};
@@ -142,14 +142,13 @@ fn read_stream<R: Read>(
     on_io: &dyn Fn(std::io::Error) -> Error,
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
-    let mut deliver =
-        |summary: &mut Summary, result: Result<Vulnerability, RecordError>| match result {
-            Ok(v) => {
-                summary.records += 1;
-                sink(Item::Vulnerability(Box::new(v)))
-            }
-            Err(e) => summary.bad_record(opts.mode, e),
-        };
+    let mut deliver = |summary: &mut Summary, result: Result<Vulnerability, RecordError>| {
+        summary.deliver(
+            opts.mode,
+            result.map(|v| Item::Vulnerability(Box::new(v))),
+            sink,
+        )
+    };
     let mut on_element = |index: u64, raw: Box<RawValue>| {
         let result = parse_wrapped(raw.get(), source_name, index);
         deliver(&mut summary, result)
@@ -440,13 +439,7 @@ fn convert(raw: RawCve) -> Result<Vulnerability, FieldError> {
         Some("Modified") => RecordStatus::Modified,
         Some(_) => RecordStatus::Published,
         // Without a status, fall back on the 1.x rejection marker.
-        None if v
-            .descriptions
-            .iter()
-            .any(|d| d.value.trim_start().starts_with(REJECT_MARK)) =>
-        {
-            RecordStatus::Rejected
-        }
+        None if marked_rejected(&v.descriptions) => RecordStatus::Rejected,
         None => RecordStatus::Published,
     };
     v.source_status = raw.vuln_status;

@@ -89,14 +89,15 @@ pub fn read_path(
                             continue;
                         }
                     };
-                    match convert(raw, &source, opts.mode, &mut warnings) {
-                        Ok(vuln) => {
-                            seen.insert(vuln.id.to_string(), vuln.modified);
-                            summary.records += 1;
-                            sink(Item::Vulnerability(Box::new(vuln)))?;
-                        }
-                        Err(err) => summary.bad_record(opts.mode, err)?,
+                    let outcome = convert(raw, &source, opts.mode, &mut warnings);
+                    if let Ok(vuln) = &outcome {
+                        seen.insert(vuln.id.to_string(), vuln.modified);
                     }
+                    summary.deliver(
+                        opts.mode,
+                        outcome.map(|v| Item::Vulnerability(Box::new(v))),
+                        sink,
+                    )?;
                 }
                 Ok(())
             }

@@ -65,13 +65,11 @@ pub fn read_path(
             Err(err) => return summary.bad_record(opts.mode, err),
         };
         for outcome in outcomes {
-            match outcome {
-                Ok(vuln) => {
-                    summary.records += 1;
-                    sink(Item::Vulnerability(Box::new(vuln)))?;
-                }
-                Err(err) => summary.bad_record(opts.mode, err)?,
-            }
+            summary.deliver(
+                opts.mode,
+                outcome.map(|v| Item::Vulnerability(Box::new(v))),
+                sink,
+            )?;
         }
         Ok(())
     })?;

@@ -168,7 +168,14 @@ pub(crate) fn deserialize_operator<'de, D: serde::Deserializer<'de>>(
 }
 
 /// The description text that marks a rejected record in NVD 1.x feeds.
-pub(crate) const REJECT_MARK: &str = "** REJECT **";
+const REJECT_MARK: &str = "** REJECT **";
+
+/// Whether a description carries NVD 1.x's rejection marker.
+pub(crate) fn marked_rejected(descriptions: &[secfixes_model::Text]) -> bool {
+    descriptions
+        .iter()
+        .any(|d| d.value.trim_start().starts_with(REJECT_MARK))
+}
 
 #[cfg(test)]
 mod tests {

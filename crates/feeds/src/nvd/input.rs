@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+pub(crate) use crate::error::io_error;
 
 /// The size of the buffer between the decompressor and the JSON parser. The
 /// parser pulls bytes one at a time from it; larger buffers mean fewer calls
@@ -41,14 +42,6 @@ impl Compression {
         } else {
             Self::Plain
         }
-    }
-}
-
-/// An I/O error on `path`.
-pub(crate) fn io_error(path: &Path, source: io::Error) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source,
     }
 }
 

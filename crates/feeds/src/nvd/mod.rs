@@ -2,9 +2,6 @@
 //! format detection ([`crate::detect`]): opening possibly compressed inputs
 //! with an optional `.meta` checksum, streaming the records of a top-level
 //! JSON array, and the field conversions both NVD schemas share.
-//!
-//! It is declared from `detect.rs` (with `#[path]`) only because `lib.rs` is
-//! not this module's to edit; it belongs at the crate root as `mod nvd;`.
 
 pub(crate) mod common;
 pub(crate) mod input;
