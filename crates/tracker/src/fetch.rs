@@ -144,7 +144,8 @@ fn check_file(path: &Path, previous: &Previous) -> Result<Freshness, FetchError>
 }
 
 /// Every file under a directory, relative paths sorted (hidden entries such
-/// as `.git` skipped).
+/// as `.git` skipped). A symbolic link to a file counts as the file, as the
+/// feed readers read it; links to directories are not followed (no loops).
 pub fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, FetchError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -159,7 +160,7 @@ pub fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, FetchError> {
             let ft = entry.file_type().map_err(io_err(&p))?;
             if ft.is_dir() {
                 stack.push(p);
-            } else if ft.is_file() {
+            } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
                 out.push(p);
             }
         }
@@ -344,6 +345,35 @@ mod tests {
         assert_eq!(check(&loc, &prev, d.path()).unwrap(), Freshness::Unchanged);
         fs::create_dir_all(root.join("bar")).unwrap();
         fs::write(root.join("bar/APKBUILD"), b"b").unwrap();
+        assert!(matches!(
+            check(&loc, &prev, d.path()).unwrap(),
+            Freshness::Changed(_)
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_file_in_a_directory_source_is_checked() {
+        // The feed readers read a linked file; a change to it must make the
+        // source changed, or its new content would never be imported.
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("feeds");
+        fs::create_dir_all(&root).unwrap();
+        let target = d.path().join("real.json");
+        fs::write(&target, b"{}").unwrap();
+        std::os::unix::fs::symlink(&target, root.join("linked.json")).unwrap();
+        assert_eq!(walk_files(&root).unwrap(), vec![root.join("linked.json")]);
+        let loc = Location::Path(root.clone());
+        let Freshness::Changed(f) = check(&loc, &Previous::default(), d.path()).unwrap() else {
+            panic!()
+        };
+        let prev = Previous {
+            checksum: Some(f.checksum),
+            stat: f.stat,
+            ..Previous::default()
+        };
+        assert_eq!(check(&loc, &prev, d.path()).unwrap(), Freshness::Unchanged);
+        fs::write(&target, b"{\"changed\": true}").unwrap();
         assert!(matches!(
             check(&loc, &prev, d.path()).unwrap(),
             Freshness::Changed(_)
