@@ -389,7 +389,9 @@ pub(crate) fn read_checked<T>(
 
 /// Every file under `dir`, recursively, sorted by path (so the order is the
 /// same on every machine); entries whose name starts with `.` (`.git`,
-/// editor files) are skipped.
+/// editor files) are skipped. A symbolic link to a file is read as the file;
+/// links to directories are not followed (a link to an ancestor would loop),
+/// as in the other readers' directory walk.
 pub(crate) fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -401,12 +403,17 @@ pub(crate) fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
                 continue;
             }
             let path = entry.path();
-            // `metadata` follows symbolic links, as a reader opening the
-            // path would.
-            let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, e))?;
-            if meta.is_dir() {
+            let kind = entry.file_type().map_err(|e| io_error(&path, e))?;
+            if kind.is_dir() {
                 stack.push(path);
-            } else {
+            } else if !kind.is_symlink() {
+                out.push(path);
+            } else if !std::fs::metadata(&path)
+                .map_err(|e| io_error(&path, e))?
+                .is_dir()
+            {
+                // `metadata` follows the link: a dangling one is an error
+                // naming it, as opening it would be.
                 out.push(path);
             }
         }
@@ -420,6 +427,27 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn walk_reads_linked_files_and_does_not_loop_on_linked_directories() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("nvd");
+        std::fs::create_dir_all(root.join("2024")).unwrap();
+        std::fs::write(root.join("2024/CVE-2024-0001.json"), b"{}").unwrap();
+        std::fs::write(d.path().join("outside.json"), b"{}").unwrap();
+        std::os::unix::fs::symlink(d.path().join("outside.json"), root.join("linked.json"))
+            .unwrap();
+        // A link to an ancestor: followed, the walk would never end.
+        std::os::unix::fs::symlink(&root, root.join("2024/loop")).unwrap();
+        assert_eq!(
+            walk_files(&root).unwrap(),
+            vec![
+                root.join("2024/CVE-2024-0001.json"),
+                root.join("linked.json")
+            ]
+        );
+    }
 
     #[test]
     fn meta_paths() {
