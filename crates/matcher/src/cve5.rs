@@ -67,6 +67,21 @@ pub fn describe(ver: &CveVersion) -> String {
 
 /// Applies one entry; `None` when it does not apply, `Some(Err(()))` when it
 /// cannot be evaluated.
+/// The upper bound of a version entry and whether it is inclusive
+/// (`lessThan` wins over `lessThanOrEqual` when both are given).
+fn upper_bound(ver: &CveVersion) -> Option<(&str, bool)> {
+    ver.less_than
+        .as_deref()
+        .map(|u| (u, false))
+        .or(ver.less_than_or_equal.as_deref().map(|u| (u, true)))
+}
+
+/// Whether the entry's `version` leaves the range open below (unspecified
+/// or `0`).
+fn open_below(ver: &CveVersion) -> bool {
+    is_unspecified(&ver.version) || ver.version.trim() == "0"
+}
+
 fn apply(ver: &CveVersion, v: &str, order: &dyn VersionOrder) -> Option<Result<VersionStatus, ()>> {
     if ver
         .version_type
@@ -75,12 +90,7 @@ fn apply(ver: &CveVersion, v: &str, order: &dyn VersionOrder) -> Option<Result<V
     {
         return Some(Err(()));
     }
-    let upper = ver
-        .less_than
-        .as_deref()
-        .map(|u| (u, false))
-        .or(ver.less_than_or_equal.as_deref().map(|u| (u, true)));
-    match upper {
+    match upper_bound(ver) {
         None => {
             if is_unspecified(&ver.version) {
                 // "every version has this status"
@@ -93,7 +103,7 @@ fn apply(ver: &CveVersion, v: &str, order: &dyn VersionOrder) -> Option<Result<V
             }
         }
         Some((upper, inclusive)) => {
-            let lower_ok = if is_unspecified(&ver.version) || ver.version.trim() == "0" {
+            let lower_ok = if open_below(ver) {
                 Some(true)
             } else {
                 order.compare(v, &ver.version).map(|o| o != Ordering::Less)
@@ -141,12 +151,8 @@ pub fn evaluate(entry: &CveAffected, v: &str, order: &dyn VersionOrder) -> (Outc
                 unknown.get_or_insert_with(|| describe(ver));
             }
             Some(Ok(status)) => {
-                let upper = ver
-                    .less_than
-                    .as_deref()
-                    .or(ver.less_than_or_equal.as_deref())
-                    .map(str::trim);
-                let lower_specific = !is_unspecified(&ver.version) && ver.version.trim() != "0";
+                let upper = upper_bound(ver).map(|(u, _)| u.trim());
+                let lower_specific = !open_below(ver);
                 // Version information exists when there is a real upper
                 // bound, a specific lower bound, or an exact version.
                 let bounded = match upper {

@@ -280,6 +280,9 @@ fn evaluate_unit(
     unit: &Unit<'_>,
 ) -> Vec<State> {
     let order = ApkOrder;
+    // The packages a product key names, resolved once per key for the run.
+    let packages_of =
+        |key: &ProductKey| cache.get_or(key, || index.resolve(&snap.rules.names(key)));
     let mut findings: BTreeMap<usize, Findings> = BTreeMap::new();
     let live: Vec<&Vulnerability> = unit
         .records
@@ -292,8 +295,7 @@ fn evaluate_unit(
         if !rec.configurations.is_empty() {
             let nvd = nvd::NvdRecord::new(rec);
             for (key, candidate) in &nvd.candidates {
-                let pkgs = cache.get_or(key, || index.resolve(&snap.rules.names(key)));
-                for &pi in pkgs.iter() {
+                for &pi in packages_of(key).iter() {
                     let pkg = &index.packages[pi];
                     let up = upstream_of(&pkg.version);
                     if let Some((outcome, ev)) = nvd.evaluate(candidate, up, &order, snap.platform)
@@ -311,13 +313,9 @@ fn evaluate_unit(
         for entry in &rec.cve_affected {
             let mut pkgs: BTreeSet<usize> = BTreeSet::new();
             for key in crate::products::cve5_keys(entry) {
-                pkgs.extend(
-                    cache
-                        .get_or(&key, || index.resolve(&snap.rules.names(&key)))
-                        .iter()
-                        .copied(),
-                );
+                pkgs.extend(packages_of(&key).iter().copied());
             }
+            let product = crate::products::cve5_label(entry);
             let (is_cna, container) = match &entry.container {
                 secfixes_model::cve5::Container::Cna => (true, "cna".to_owned()),
                 secfixes_model::cve5::Container::Adp(n) => {
@@ -332,7 +330,7 @@ fn evaluate_unit(
                     outcome,
                     Evidence::Cve5 {
                         container: container.clone(),
-                        product: crate::products::cve5_label(entry),
+                        product: product.clone(),
                         range,
                         outcome: outcome.as_str().into(),
                     },
@@ -370,12 +368,7 @@ fn evaluate_unit(
                     ),
                     None => {
                         let key = ProductKey::ecosystem(eco, name);
-                        (
-                            cache
-                                .get_or(&key, || index.resolve(&snap.rules.names(&key)))
-                                .to_vec(),
-                            false,
-                        )
+                        (packages_of(&key).to_vec(), false)
                     }
                 };
             for pi in pkgs {
