@@ -202,14 +202,7 @@ pub fn parse_packages_with_limit(
     let mut packages = Vec::with_capacity(text.len() / 400);
     let mut fields = Vec::with_capacity(24);
     while let Some(start) = parser.next_into(&mut fields) {
-        let start = start?;
-        let mut b = package::PackageBuilder::new();
-        for f in &fields {
-            if !b.accept(f)? {
-                b.unknown(f);
-            }
-        }
-        packages.push(b.finish(start)?);
+        packages.push(Package::from_fields(&fields, start?)?);
     }
     Ok(packages)
 }

@@ -111,6 +111,24 @@ impl StanzaError {
         }
     }
 
+    /// The record at `line` has no `P:` (package name).
+    pub fn missing_name(line: usize) -> Self {
+        Self::MissingField {
+            line,
+            letter: 'P',
+            what: "package name",
+        }
+    }
+
+    /// The record at `line` has no `V:` (version).
+    pub fn missing_version(line: usize) -> Self {
+        Self::MissingField {
+            line,
+            letter: 'V',
+            what: "version",
+        }
+    }
+
     /// An [`StanzaError::InvalidValue`] for `field`.
     pub fn invalid(field: &Field<'_>, reason: impl fmt::Display) -> Self {
         Self::InvalidValue {

@@ -53,19 +53,11 @@ pub fn read_installed(bytes: &[u8]) -> (Vec<Installed>, Vec<StanzaError>) {
             slot.get_or_insert(f.value);
         }
         let Some(name) = name.filter(|n| !n.is_empty()) else {
-            errors.push(StanzaError::MissingField {
-                line,
-                letter: 'P',
-                what: "package name",
-            });
+            errors.push(StanzaError::missing_name(line));
             continue;
         };
         let Some(version) = version.filter(|v| !v.is_empty()) else {
-            errors.push(StanzaError::MissingField {
-                line,
-                letter: 'V',
-                what: "version",
-            });
+            errors.push(StanzaError::missing_version(line));
             continue;
         };
         out.push(Installed {

@@ -326,11 +326,9 @@ impl SecfixesIndex {
                 }));
             }
             if !has_v {
-                return Err(SecfixesIndexError::Syntax(StanzaError::MissingField {
+                return Err(SecfixesIndexError::Syntax(StanzaError::missing_version(
                     line,
-                    letter: 'V',
-                    what: "version",
-                }));
+                )));
             }
             out.records.push(rec);
         }

@@ -177,16 +177,8 @@ pub(super) fn slow_index_entries(text: &[u8]) -> Result<Vec<IndexEntry<'_>>, Sta
                 _ => {}
             }
         }
-        let name = name.ok_or(StanzaError::MissingField {
-            line,
-            letter: 'P',
-            what: "package name",
-        })?;
-        let version = version.ok_or(StanzaError::MissingField {
-            line,
-            letter: 'V',
-            what: "version",
-        })?;
+        let name = name.ok_or(StanzaError::missing_name(line))?;
+        let version = version.ok_or(StanzaError::missing_version(line))?;
         out.push(IndexEntry {
             name,
             version,

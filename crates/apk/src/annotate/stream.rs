@@ -410,16 +410,8 @@ impl Scanner {
             return Ok(());
         }
         let line = cur.line;
-        let name = cur.name.ok_or(StanzaError::MissingField {
-            line,
-            letter: 'P',
-            what: "package name",
-        })?;
-        let version = cur.version.ok_or(StanzaError::MissingField {
-            line,
-            letter: 'V',
-            what: "version",
-        })?;
+        let name = cur.name.ok_or(StanzaError::missing_name(line))?;
+        let version = cur.version.ok_or(StanzaError::missing_version(line))?;
         self.slots.push(Slot {
             name,
             version,

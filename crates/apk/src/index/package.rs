@@ -79,13 +79,18 @@ impl Package {
     /// Parses one record; fields other than those of 2.1 are kept in
     /// [`Package::unknown`].
     pub fn from_record(record: &Record<'_>) -> Result<Self, StanzaError> {
+        Self::from_fields(&record.fields, record.line)
+    }
+
+    /// Parses the fields of the record that starts at `line`.
+    pub(crate) fn from_fields(fields: &[Field<'_>], line: usize) -> Result<Self, StanzaError> {
         let mut b = PackageBuilder::new();
-        for f in &record.fields {
+        for f in fields {
             if !b.accept(f)? {
                 b.unknown(f);
             }
         }
-        b.finish(record.line)
+        b.finish(line)
     }
 
     /// Writes the record in the field order of apk's writer
@@ -246,18 +251,10 @@ impl PackageBuilder {
     /// The package; `P:` and `V:` are required.
     pub(crate) fn finish(self, record_line: usize) -> Result<Package, StanzaError> {
         if self.seen[usize::from(b'P')] == 0 {
-            return Err(StanzaError::MissingField {
-                line: record_line,
-                letter: 'P',
-                what: "package name",
-            });
+            return Err(StanzaError::missing_name(record_line));
         }
         if self.seen[usize::from(b'V')] == 0 {
-            return Err(StanzaError::MissingField {
-                line: record_line,
-                letter: 'V',
-                what: "version",
-            });
+            return Err(StanzaError::missing_version(record_line));
         }
         Ok(self.pkg)
     }
