@@ -329,6 +329,26 @@ impl Store for AnyStore {
     }
 }
 
+/// Ends a write transaction: commits when `result` is a success, else rolls
+/// back so that nothing of it is kept. A failed rollback leaves the
+/// transaction to be rolled back when the connection returns to the pool.
+pub(crate) async fn finish<DB: sqlx::Database, T>(
+    tx: sqlx::Transaction<'_, DB>,
+    result: Result<T, StoreError>,
+    (op, table): (&'static str, &'static str),
+) -> Result<T, StoreError> {
+    match result {
+        Ok(value) => {
+            tx.commit().await.map_err(StoreError::query(op, table))?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
 /// Now, in unix seconds.
 pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()

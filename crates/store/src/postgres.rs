@@ -24,7 +24,7 @@ use crate::rows::{
     NewDecision, PackageRow, Payload, ProductKey, RepoRow, RunRow, SourceRecord, StateChange,
     StateCount, StateFilter, StateKey, StateRow, VulnProduct, VulnRow, VulnStatus,
 };
-use crate::{Store, StoreError, migrations, now, target};
+use crate::{Store, StoreError, finish, migrations, now, target};
 
 const BACKEND: &str = "postgres";
 
@@ -605,16 +605,7 @@ impl Store for PgStore {
             }
         }
         .await;
-        match result {
-            Ok(outcome) => {
-                tx.commit().await.map_err(q("commit import", "sources"))?;
-                Ok(outcome)
-            }
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        }
+        finish(tx, result, ("commit import", "sources")).await
     }
 
     async fn packages(&self, published_only: bool) -> Result<Vec<PackageRow>> {
@@ -851,18 +842,8 @@ impl Store for PgStore {
     ) -> Result<ApplyOutcome> {
         let (upserts, removals) = plan::plan_states(upserts, removals)?;
         let mut tx = self.begin_locked("begin apply states", WRITE_LOCK).await?;
-        match apply_states_in(&mut tx, run_id, &upserts, &removals, &changes).await {
-            Ok(outcome) => {
-                tx.commit()
-                    .await
-                    .map_err(q("commit apply states", "states"))?;
-                Ok(outcome)
-            }
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        }
+        let result = apply_states_in(&mut tx, run_id, &upserts, &removals, &changes).await;
+        finish(tx, result, ("commit apply states", "states")).await
     }
 
     async fn state_counts(&self) -> Result<Vec<StateCount>> {
