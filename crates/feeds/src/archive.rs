@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 use jiff::Timestamp;
+use secfixes_model::Reference;
 
 use crate::error::io_error;
 use crate::{Error, Mode, RecordError, Summary};
@@ -457,6 +458,29 @@ pub(crate) fn sniff_json_string(bytes: &[u8], key: &str) -> Option<String> {
     let value = std::str::from_utf8(rest.get(..end)?).ok()?;
     (!value.is_empty() && value.len() <= 128 && rest.get(end) == Some(&b'"'))
         .then(|| value.to_owned())
+}
+
+/// Adds a reference, merging with an earlier one of the same URL (tags
+/// united, the first source kept).
+pub(crate) fn add_reference(
+    refs: &mut Vec<Reference>,
+    url: &str,
+    tags: &[String],
+    source: Option<&str>,
+) {
+    if let Some(existing) = refs.iter_mut().find(|r| r.url == url) {
+        for tag in tags {
+            if !existing.tags.contains(tag) {
+                existing.tags.push(tag.clone());
+            }
+        }
+        return;
+    }
+    refs.push(Reference {
+        url: url.to_owned(),
+        tags: tags.to_vec(),
+        source: source.map(str::to_owned),
+    });
 }
 
 #[cfg(test)]

@@ -35,14 +35,15 @@
 use std::path::Path;
 
 use secfixes_model::cve5::{Container, CveAffected, CveVersion, VersionChange, VersionStatus};
-use secfixes_model::id::IdKind;
 use secfixes_model::{
-    Cvss, CvssVersion, KevEntry, MetricKind, RecordStatus, Reference, SourceKind, Ssvc, Text,
-    VulnId, Vulnerability,
+    Cvss, CvssVersion, KevEntry, MetricKind, RecordStatus, SourceKind, Ssvc, Text, VulnId,
+    Vulnerability,
 };
 use serde::Deserialize;
 
-use crate::archive::{self, InputKind, field_path, parse_timestamp, sniff_json_string};
+use crate::archive::{
+    self, InputKind, add_reference, field_path, parse_timestamp, sniff_json_string,
+};
 use crate::{Error, Item, ReadOptions, RecordError, Summary};
 
 /// Reads a CVE 5 record, tree or archive at `path`, handing one
@@ -342,15 +343,12 @@ impl Converter<'_> {
             return Err(record_shape_error("no containers".into()));
         };
         self.record = Some(meta.cve_id.clone());
-        let id = VulnId::new(&meta.cve_id)
-            .ok()
-            .filter(|id| id.kind() == IdKind::Cve)
-            .ok_or_else(|| {
-                self.error(
-                    "cveMetadata/cveId",
-                    format!("{:?} is not a CVE id", meta.cve_id),
-                )
-            })?;
+        let id = VulnId::cve(&meta.cve_id).ok_or_else(|| {
+            self.error(
+                "cveMetadata/cveId",
+                format!("{:?} is not a CVE id", meta.cve_id),
+            )
+        })?;
 
         let mut vuln = Vulnerability::new(id, SourceKind::Cve5);
         vuln.status = match meta.state.as_str() {
@@ -625,24 +623,6 @@ fn cwe_of(d: &RawProblemDescription) -> Option<String> {
 fn is_cwe(s: &str) -> bool {
     s.strip_prefix("CWE-")
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Adds a reference, merging with an earlier one of the same URL (tags
-/// united, the first source kept).
-fn add_reference(refs: &mut Vec<Reference>, url: &str, tags: &[String], source: Option<&str>) {
-    if let Some(existing) = refs.iter_mut().find(|r| r.url == url) {
-        for tag in tags {
-            if !existing.tags.contains(tag) {
-                existing.tags.push(tag.clone());
-            }
-        }
-        return;
-    }
-    refs.push(Reference {
-        url: url.to_owned(),
-        tags: tags.to_vec(),
-        source: source.map(str::to_owned),
-    });
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use secfixes_model::id::IdKind;
 use secfixes_model::{Epss, VulnId};
 
 use crate::archive::{self, parse_timestamp};
@@ -188,9 +187,7 @@ pub fn read(
                 ));
             }
             let raw_id = fields[cve_col];
-            let id = VulnId::new(raw_id)
-                .ok()
-                .filter(|id| id.kind() == IdKind::Cve)
+            let id = VulnId::cve(raw_id)
                 .ok_or_else(|| bad(None, Some("cve"), format!("{raw_id:?} is not a CVE id")))?;
             let number = |i: usize, name: &str| {
                 let text = fields[i];

@@ -14,7 +14,6 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use secfixes_model::id::IdKind;
 use secfixes_model::{KevEntry, VulnId};
 use serde::Deserialize;
 
@@ -242,9 +241,7 @@ fn convert(
         field: Some(format!("{prefix}{field}")),
         message,
     };
-    let id = VulnId::new(raw.cve_id.trim())
-        .ok()
-        .filter(|id| id.kind() == IdKind::Cve)
+    let id = VulnId::cve(raw.cve_id.trim())
         .ok_or_else(|| error("cveID", format!("{:?} is not a CVE id", raw.cve_id)))?;
     let date = |field: &str, value: &Option<String>| {
         value

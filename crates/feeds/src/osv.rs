@@ -42,9 +42,7 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use secfixes_model::osv::{OsvAffected, OsvEvent, OsvRange, OsvRangeKind};
-use secfixes_model::{
-    Cvss, CvssVersion, RecordStatus, Reference, SourceKind, Text, VulnId, Vulnerability,
-};
+use secfixes_model::{Cvss, CvssVersion, RecordStatus, SourceKind, Text, VulnId, Vulnerability};
 use serde::Deserialize;
 
 use crate::archive::{self, Warnings, field_path, parse_timestamp, sniff_json_string};
@@ -658,19 +656,7 @@ fn convert(
             }
             None => cx.warn(w, format!("references/{i}/type"), "missing")?,
         }
-        if let Some(existing) = vuln.references.iter_mut().find(|x| x.url == r.url) {
-            for t in tags {
-                if !existing.tags.contains(&t) {
-                    existing.tags.push(t);
-                }
-            }
-        } else {
-            vuln.references.push(Reference {
-                url: r.url,
-                tags,
-                source: None,
-            });
-        }
+        archive::add_reference(&mut vuln.references, &r.url, &tags, None);
     }
     Ok(vuln)
 }

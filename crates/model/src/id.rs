@@ -80,6 +80,11 @@ impl VulnId {
         Ok(Self(normalised))
     }
 
+    /// Parses an identifier that must be a well-formed CVE id.
+    pub fn cve(value: &str) -> Option<Self> {
+        Self::new(value).ok().filter(|id| id.kind() == IdKind::Cve)
+    }
+
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
         &self.0
