@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use secfixes_apk::version::Scheme;
+use secfixes_cpe::Cpe;
 use secfixes_model::{
     Decision, DecisionStatus, Evidence, Fix, FixKind, OriginPackage, State, StateKey, StateKind,
     VulnId, Vulnerability,
@@ -294,8 +295,19 @@ fn evaluate_unit(
         // NVD configurations.
         if !rec.configurations.is_empty() {
             let nvd = nvd::NvdRecord::new(rec);
+            // Keys that differ only in target_sw share one candidate CPE (a
+            // package names no target); a package they both resolve to is
+            // evaluated once, not once per key.
+            let mut by_candidate: Vec<(&Cpe, BTreeSet<usize>)> = Vec::new();
             for (key, candidate) in &nvd.candidates {
-                for &pi in packages_of(key).iter() {
+                let pkgs = packages_of(key);
+                match by_candidate.iter_mut().find(|(c, _)| *c == candidate) {
+                    Some((_, set)) => set.extend(pkgs.iter().copied()),
+                    None => by_candidate.push((candidate, pkgs.iter().copied().collect())),
+                }
+            }
+            for (candidate, pkgs) in by_candidate {
+                for pi in pkgs {
                     let pkg = &index.packages[pi];
                     let up = upstream_of(&pkg.version);
                     if let Some((outcome, ev)) = nvd.evaluate(candidate, up, &order, snap.platform)

@@ -471,3 +471,32 @@ fn the_cna_decides_over_adp_containers() {
         StateKind::Vulnerable
     );
 }
+
+#[test]
+fn criteria_differing_only_in_target_sw_are_evaluated_once_per_package() {
+    // `curl` with target_sw `python` names both `py3-curl` and `curl`; with
+    // `*` it names `curl`. Both give the same candidate for `curl`, whose
+    // evidence used to list the same criteria twice.
+    let mut w = World::new(vec![pkg("v3.18", "curl", "8.0.1-r0")]);
+    let mut v = nvd(
+        "CVE-2023-38545",
+        "cpe:2.3:a:haxx:curl:*:*:*:*:*:*:*:*",
+        Some("8.4.0"),
+    );
+    v.configurations[0].nodes[0].cpe_match.push(CpeMatch {
+        vulnerable: true,
+        criteria: "cpe:2.3:a:haxx:curl:*:*:*:*:*:python:*:*".into(),
+        version_end_excluding: Some("8.4.0".into()),
+        ..CpeMatch::default()
+    });
+    w.vulns.push(v);
+    let s = w.run();
+    let curl = find(&s, "v3.18", "curl", "CVE-2023-38545").unwrap();
+    assert_eq!(curl.kind, StateKind::Vulnerable);
+    let nvd_evidence = curl
+        .evidence
+        .iter()
+        .filter(|e| matches!(e, Evidence::Nvd { .. }))
+        .count();
+    assert_eq!(nvd_evidence, 1, "{:#?}", curl.evidence);
+}

@@ -28,7 +28,7 @@ use crate::import::decode_record;
 
 /// Bumped whenever the engine's semantics change, so that stored states are
 /// recomputed even if no input changed.
-pub const ENGINE_VERSION: &str = "2";
+pub const ENGINE_VERSION: &str = "3";
 
 /// What a run did.
 #[derive(Debug, Clone, Default, Serialize)]
